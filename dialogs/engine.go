@@ -1,0 +1,171 @@
+package dialogs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"strings"
+	"time"
+)
+
+// Procuratorate is the office the bot speaks for, shown in the welcome, help and receipts.
+type Procuratorate struct {
+	Name, Address, Phone string
+}
+
+// Config holds the engine's settings. Zero values get the documented defaults.
+type Config struct {
+	Now           func() time.Time // default time.Now
+	Location      *time.Location   // dates shown and case years; default UTC
+	DefaultLang   string           // "zh-Hans" (default) or "en"
+	DraftTTL      time.Duration    // how long a silent draft is kept; default 7 days
+	Procuratorate Procuratorate
+	NewID         func() string // draft ids; default 16 random hex characters
+}
+
+// Engine runs the petitioner conversation. It is safe for concurrent use: all state is
+// in the Session passed to Handle.
+type Engine struct {
+	cfg   Config
+	cases Cases
+	kb    Answerer
+}
+
+// NewEngine returns an engine recording cases in cases and answering questions with kb
+// (nil: questions get a "coming soon, call 12309" reply).
+func NewEngine(cfg Config, cases Cases, kb Answerer) *Engine {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.DefaultLang == "" {
+		cfg.DefaultLang = LangZh
+	}
+	if cfg.DraftTTL <= 0 {
+		cfg.DraftTTL = 7 * 24 * time.Hour
+	}
+	if cfg.NewID == nil {
+		cfg.NewID = randomID
+	}
+	return &Engine{cfg: cfg, cases: cases, kb: kb}
+}
+
+// The supported languages.
+const (
+	LangZh = "zh-Hans"
+	LangEn = "en"
+)
+
+// MatchLang maps a client language code to a supported language, or def.
+func MatchLang(code, def string) string {
+	c := strings.ToLower(code)
+	switch {
+	case c == "zh" || strings.HasPrefix(c, "zh-") || strings.HasPrefix(c, "zh_"):
+		return LangZh
+	case c == "en" || strings.HasPrefix(c, "en-") || strings.HasPrefix(c, "en_"):
+		return LangEn
+	}
+	return def
+}
+
+func randomID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (e *Engine) now() time.Time { return e.cfg.Now().In(e.cfg.Location) }
+func (e *Engine) today() time.Time {
+	y, m, d := e.now().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Handle applies one input to the session and returns the replies. The session is
+// changed in place; the caller stores it together with the replies. An error means an
+// infrastructure failure (the case register or the knowledge base); the session must
+// then not be stored.
+func (e *Engine) Handle(ctx context.Context, s *Session, in Input) ([]Message, error) {
+	r := &replies{lang: s.Lang, chat: in.ChatID}
+	if r.lang == "" {
+		r.lang = MatchLang(in.LangCode, e.cfg.DefaultLang)
+	}
+	var err error
+	switch in.Kind {
+	case KindText:
+		text := strings.TrimSpace(in.Text)
+		if strings.HasPrefix(text, "/") {
+			err = e.command(ctx, r, s, in, text)
+		} else {
+			err = e.text(ctx, r, s, in, text)
+		}
+	case KindButton:
+		err = e.button(ctx, r, s, in)
+	case KindAttachment:
+		e.attachment(r, s, in.Attachment)
+	default:
+		r.say(T("unsupported").Ref("What", "kind."+kindName(in.Unsupported)))
+		e.reprompt(r, s)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r.msgs, nil
+}
+
+func kindName(k string) string {
+	switch k {
+	case "voice", "audio", "video", "video_note", "sticker", "location", "contact", "poll", "animation", "dice", "venue":
+		return k
+	}
+	return "unknown"
+}
+
+// command handles a slash command, with or without @botname and arguments.
+func (e *Engine) command(ctx context.Context, r *replies, s *Session, in Input, text string) error {
+	name, arg, _ := strings.Cut(text, " ")
+	name, _, _ = strings.Cut(strings.ToLower(name), "@")
+	s.Confirm = ""
+	s.Asking = false
+	switch name {
+	case "/start":
+		e.start(r, s)
+	case "/help":
+		r.say(e.helpText())
+		e.reprompt(r, s)
+	case "/cancel":
+		e.askCancel(r, s)
+	case "/lang", "/language":
+		r.ask([]Text{T("lang.choose")}, langButtons())
+	case "/privacy":
+		e.privacy(r, s)
+	case "/status":
+		return e.status(ctx, r, s, in.ChatID)
+	case "/ask":
+		return e.ask(ctx, r, s, strings.TrimSpace(arg))
+	default:
+		r.say(T("unknown_command"))
+		e.reprompt(r, s)
+	}
+	return nil
+}
+
+// text handles typed text that is not a command.
+func (e *Engine) text(ctx context.Context, r *replies, s *Session, in Input, text string) error {
+	switch {
+	case s.Confirm != "":
+		r.say(T("confirm.use_buttons"))
+		e.confirmPrompt(r, s)
+	case s.Asking:
+		s.Asking = false
+		return e.answerQuestion(ctx, r, s, text)
+	case s.Draft != nil && s.Active:
+		e.answerText(r, s, text)
+	case s.Draft != nil:
+		e.offerDraft(r, s)
+	default:
+		return e.freeText(ctx, r, s, text)
+	}
+	return nil
+}

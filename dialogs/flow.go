@@ -1,0 +1,220 @@
+package dialogs
+
+import (
+	"strconv"
+
+	"github.com/petitionbot/petitionbot/dialogs/parse"
+)
+
+// startDraft begins a new application at the consent step. Nothing personal is stored
+// until the petitioner has agreed.
+func (e *Engine) startDraft(r *replies, s *Session) {
+	s.Draft = &Draft{ID: e.cfg.NewID(), Started: e.now(), Field: flow[0].id, Values: map[string]string{}}
+	s.Active = true
+	e.prompt(r, s)
+}
+
+// prompt asks the current field's question with the progress line and its buttons.
+func (e *Engine) prompt(r *replies, s *Session) {
+	d := s.Draft
+	if d.Field == "review" {
+		e.review(r, s)
+		return
+	}
+	f, i, ok := fieldByID(d.Field)
+	if !ok { // a field removed in a newer version: continue from the start
+		d.Field = next(d, -1)
+		f, i, _ = fieldByID(d.Field)
+	}
+	parts := []Text{T("progress", "Step", strconv.Itoa(f.step), "Total", strconv.Itoa(Steps))}
+	switch f.id {
+	case "consent":
+		parts = append(parts, T("ask.consent", "Name", e.cfg.Procuratorate.Name, "Days", e.ttlDays()))
+	case "key_date":
+		parts = append(parts, T(keyDatePrompt(d)))
+	case "screen_ack":
+		parts = append(parts, T("screen.not_now."+d.get("retrial")), T("ask.screen_ack"))
+	case "request":
+		parts = append(parts, T("ask.request", "Max", strconv.Itoa(maxRequest)))
+	case "facts":
+		parts = append(parts, T("ask.facts", "Max", strconv.Itoa(maxFacts)))
+	case "documents":
+		parts = append(parts, T("ask.documents", "Max", strconv.Itoa(maxDocs)))
+		if !sensitiveOK(d) {
+			parts = append(parts, T("ask.documents_no_id"))
+		}
+		if len(d.Docs) > 0 {
+			parts = append(parts, T("doc.count").N(len(d.Docs)))
+		}
+	case "agent_name":
+		if isMinor(d) {
+			parts = append(parts, T("ask.guardian_name"))
+		} else {
+			parts = append(parts, T("ask.agent_name"))
+		}
+	default:
+		parts = append(parts, T("ask."+f.id))
+	}
+	var buttons [][]Button
+	for _, c := range f.choices {
+		buttons = append(buttons, row(btn(c.label, "f:"+f.id+":"+c.value)))
+	}
+	var nav []Button
+	if prev(d, i) != "" {
+		nav = append(nav, btn("nav.back", "n:back:"+f.id))
+	}
+	if f.optional {
+		nav = append(nav, btn("nav.skip", "n:skip:"+f.id))
+	}
+	if f.docs {
+		nav = append(nav, btn("nav.done", "n:done:"+f.id))
+	}
+	if len(nav) > 0 {
+		buttons = append(buttons, nav)
+	}
+	r.ask(parts, buttons)
+}
+
+// answerText takes typed text as the answer to the current field.
+func (e *Engine) answerText(r *replies, s *Session, text string) {
+	d := s.Draft
+	if d.Field == "review" {
+		r.say(T("review.use_buttons"))
+		e.review(r, s)
+		return
+	}
+	f, _, _ := fieldByID(d.Field)
+	switch {
+	case f.docs:
+		r.say(T("doc.send_file"))
+		e.prompt(r, s)
+	case f.parse == nil:
+		r.say(T("choose.use_buttons"))
+		e.prompt(r, s)
+	default:
+		p := f.parse(e, d, text)
+		if p.err != nil {
+			r.say(*p.err)
+			e.prompt(r, s)
+			return
+		}
+		e.answer(r, s, f, p.value)
+	}
+}
+
+// answer stores a valid value, says what follows from it, and moves on.
+func (e *Engine) answer(r *replies, s *Session, f field, v string) {
+	d := s.Draft
+	d.set(f.id, v)
+	var notes []Text
+	switch f.id {
+	case "consent":
+		if v == "no" {
+			s.Draft, s.Active = nil, false
+			e.menu(r, T("consent.declined"))
+			return
+		}
+	case "consent_sensitive":
+		if v == "no" {
+			notes = append(notes, T("consent.sensitive_declined"))
+		}
+	case "target", "retrial":
+		notes = append(notes, T("explain."+f.id+"."+v))
+		delete(d.Values, "key_date")
+		delete(d.Values, "screen_ack")
+	case "screen_ack":
+		if v == "stop" {
+			s.Draft, s.Active = nil, false
+			e.menu(r, T("screen_ack.stopped"))
+			return
+		}
+	case "key_date":
+		notes = append(notes, screeningTexts(screen(d, e.today()))...)
+	case "id_number":
+		id, _ := parse.ParseResidentID(v, e.today())
+		d.set("minor", "no")
+		if parse.Age(id.Birth, e.today()) < 18 {
+			d.set("minor", "yes")
+			d.set("representation", "agent")
+			notes = append(notes, T("minor.notice"))
+		}
+	}
+	_, i, _ := fieldByID(f.id)
+	d.Field = e.following(d, i, f.step)
+	if len(notes) > 0 {
+		r.say(notes...)
+	}
+	e.prompt(r, s)
+}
+
+// following picks the field after index i. While editing from the review, it asks only
+// the fields of the same step that the change made necessary, then returns to review.
+func (e *Engine) following(d *Draft, i, step int) string {
+	if !d.Editing {
+		return next(d, i)
+	}
+	for j := i + 1; j < len(flow); j++ {
+		g := flow[j]
+		if g.step != step {
+			break
+		}
+		if _, answered := d.Values[g.id]; g.appliesTo(d) && !answered && !g.docs {
+			return g.id
+		}
+	}
+	d.Editing = false
+	return "review"
+}
+
+// navigate handles back, skip and done.
+func (e *Engine) navigate(r *replies, s *Session, action string) {
+	d := s.Draft
+	f, i, _ := fieldByID(d.Field)
+	switch {
+	case action == "back":
+		p := prev(d, i)
+		if p == "" {
+			r.say(T("nav.first"))
+		} else {
+			d.Field, d.Editing = p, false
+		}
+	case action == "skip" && f.optional:
+		d.set(f.id, "")
+		d.Field = e.following(d, i, f.step)
+	case action == "done" && f.docs:
+		d.Field = e.following(d, i, f.step)
+	default:
+		r.say(T("stale"))
+	}
+	e.prompt(r, s)
+}
+
+// edit jumps from the review to one field; after it the flow returns to the review.
+func (e *Engine) edit(r *replies, s *Session, f field) {
+	d := s.Draft
+	d.Field, d.Editing = f.id, true
+	e.prompt(r, s)
+}
+
+// attachment stores a document at the documents step and explains elsewhere.
+func (e *Engine) attachment(r *replies, s *Session, a Attachment) {
+	d := s.Draft
+	switch {
+	case d == nil:
+		e.menu(r, T("doc.not_expected"))
+	case !s.Active:
+		r.say(T("doc.not_expected"))
+		e.offerDraft(r, s)
+	case d.Field != "documents":
+		r.say(T("doc.not_now"))
+		e.prompt(r, s)
+	case len(d.Docs) >= maxDocs:
+		r.say(T("doc.too_many", "Max", strconv.Itoa(maxDocs)))
+		e.prompt(r, s)
+	default:
+		a.Name = parse.Clean(a.Name)
+		d.Docs = append(d.Docs, a)
+		r.ask([]Text{T("doc.received").N(len(d.Docs))},
+			[][]Button{row(btn("nav.done", "n:done:documents"), btn("nav.back", "n:back:documents"))})
+	}
+}

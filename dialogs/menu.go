@@ -1,0 +1,151 @@
+package dialogs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/petitionbot/petitionbot/dialogs/parse"
+)
+
+func (e *Engine) welcome() Text {
+	return T("welcome", "Name", e.cfg.Procuratorate.Name)
+}
+
+func (e *Engine) helpText() Text {
+	p := e.cfg.Procuratorate
+	return T("help", "Name", p.Name, "Address", p.Address, "Phone", p.Phone)
+}
+
+// start answers /start: the welcome, then the draft offer or the menu.
+func (e *Engine) start(r *replies, s *Session) {
+	s.Active = false
+	if s.Draft != nil {
+		r.say(e.welcome())
+		e.offerDraft(r, s)
+		return
+	}
+	r.ask([]Text{e.welcome(), T("menu.title")}, menuButtons())
+}
+
+func (e *Engine) menu(r *replies, parts ...Text) {
+	r.ask(append(parts, T("menu.title")), menuButtons())
+}
+
+// offerDraft asks whether to continue the saved draft or start again.
+func (e *Engine) offerDraft(r *replies, s *Session) {
+	s.Active = false
+	r.ask([]Text{T("draft.offer", "Started", e.formatTime(s.Draft.Started))},
+		[][]Button{row(btn("draft.continue", "d:cont")), row(btn("draft.restart", "d:new"))})
+}
+
+// reprompt repeats the current step's question when the user is in the middle of one.
+func (e *Engine) reprompt(r *replies, s *Session) {
+	if s.Draft != nil && s.Active {
+		e.prompt(r, s)
+	}
+}
+
+func (e *Engine) askCancel(r *replies, s *Session) {
+	if s.Draft == nil {
+		e.menu(r, T("cancel.nothing"))
+		return
+	}
+	s.Confirm = "cancel"
+	e.confirmPrompt(r, s)
+}
+
+// confirmPrompt asks the pending yes/no question again.
+func (e *Engine) confirmPrompt(r *replies, s *Session) {
+	key := "confirm." + s.Confirm
+	if no, ok := strings.CutPrefix(s.Confirm, "withdraw:"); ok {
+		r.ask([]Text{T("confirm.withdraw", "Number", no)}, yesNoButtons())
+		return
+	}
+	r.ask([]Text{T(key)}, yesNoButtons())
+}
+
+// confirmed applies the answer to the pending yes/no question.
+func (e *Engine) confirmed(ctx context.Context, r *replies, s *Session, in Input, yes bool) error {
+	what := s.Confirm
+	s.Confirm = ""
+	if what == "" {
+		r.say(T("stale"))
+		e.reprompt(r, s)
+		return nil
+	}
+	if !yes {
+		r.say(T("confirm.kept"))
+		e.reprompt(r, s)
+		return nil
+	}
+	switch {
+	case what == "cancel":
+		s.Draft, s.Active = nil, false
+		e.menu(r, T("cancel.done"))
+	case what == "privacy":
+		s.Draft, s.Active, s.Lang = nil, false, ""
+		r.lang = MatchLang(in.LangCode, e.cfg.DefaultLang)
+		e.menu(r, T("privacy.deleted"))
+	case strings.HasPrefix(what, "withdraw:"):
+		no := strings.TrimPrefix(what, "withdraw:")
+		ok, err := e.cases.Withdraw(ctx, in.ChatID, no, e.now())
+		switch {
+		case errors.Is(err, ErrNotFound):
+			r.say(T("withdraw.not_found", "Number", no))
+		case err != nil:
+			return fmt.Errorf("withdraw case for chat %d: %w", in.ChatID, err)
+		case !ok:
+			r.say(T("withdraw.already", "Number", no))
+		default:
+			r.say(T("withdraw.done", "Number", no))
+		}
+	}
+	return nil
+}
+
+func (e *Engine) privacy(r *replies, s *Session) {
+	r.ask([]Text{T("privacy.text", "Name", e.cfg.Procuratorate.Name, "Days", e.ttlDays())},
+		[][]Button{row(btn("privacy.delete", "p:delete"))})
+}
+
+func (e *Engine) ttlDays() string {
+	days := int((e.cfg.DraftTTL + 24*time.Hour - 1) / (24 * time.Hour))
+	return fmt.Sprint(days)
+}
+
+// status lists the chat's cases with a withdraw button for each one still open.
+func (e *Engine) status(ctx context.Context, r *replies, s *Session, chatID int64) error {
+	s.Active = false
+	cases, err := e.cases.ByChat(ctx, chatID)
+	if err != nil {
+		return fmt.Errorf("list cases for chat %d: %w", chatID, err)
+	}
+	if len(cases) == 0 {
+		r.say(T("status.none"))
+		if s.Draft != nil {
+			e.offerDraft(r, s)
+		}
+		return nil
+	}
+	parts := []Text{T("status.title")}
+	var buttons [][]Button
+	for _, c := range cases {
+		parts = append(parts, T("status.line", "Number", c.Number, "Date", e.formatTime(c.Submitted)).Ref("Status", "status."+c.Status))
+		if c.Status != StatusWithdrawn {
+			buttons = append(buttons, row(Button{Label: T("status.withdraw", "Number", c.Number), Data: "w:" + c.Number}))
+		}
+	}
+	parts = append(parts, T("status.more"))
+	r.ask(parts, buttons)
+	return nil
+}
+
+// formatTime shows a time in the configured zone.
+func (e *Engine) formatTime(t time.Time) string {
+	return t.In(e.cfg.Location).Format("2006-01-02 15:04")
+}
+
+func (e *Engine) formatDate(t time.Time) string { return parse.FormatDate(t.In(e.cfg.Location)) }

@@ -1,0 +1,100 @@
+package dialogs
+
+import (
+	"strconv"
+	"time"
+)
+
+// Text is one localized piece of a message: a locale key and its arguments.
+// Args are plain values (the renderer escapes them); Refs are arguments whose values are
+// themselves locale keys, localized before use. Count selects a plural form when set.
+type Text struct {
+	Key   string            `json:"k"`
+	Args  map[string]string `json:"a,omitempty"`
+	Refs  map[string]string `json:"r,omitempty"`
+	Count *int              `json:"n,omitempty"`
+}
+
+// T builds a Text from a key and alternating argument names and values.
+func T(key string, kv ...string) Text {
+	t := Text{Key: key}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if t.Args == nil {
+			t.Args = map[string]string{}
+		}
+		t.Args[kv[i]] = kv[i+1]
+	}
+	return t
+}
+
+// Ref adds an argument whose value is a locale key.
+func (t Text) Ref(name, key string) Text {
+	refs := make(map[string]string, len(t.Refs)+1)
+	for k, v := range t.Refs {
+		refs[k] = v
+	}
+	refs[name] = key
+	t.Refs = refs
+	return t
+}
+
+// N sets the plural count and also passes it as the argument "N".
+func (t Text) N(n int) Text {
+	t.Count = &n
+	args := make(map[string]string, len(t.Args)+1)
+	for k, v := range t.Args {
+		args[k] = v
+	}
+	args["N"] = strconv.Itoa(n)
+	t.Args = args
+	return t
+}
+
+// Button is an inline button: a localized label and the callback data sent back when it
+// is pressed. Data is short ASCII, at most 64 bytes.
+type Button struct {
+	Label Text   `json:"l"`
+	Data  string `json:"d"`
+}
+
+// Message is one outgoing message: its parts are joined by blank lines, its buttons are
+// laid out in rows. Staff messages go to the staff chat instead of the petitioner's.
+type Message struct {
+	Lang    string     `json:"lang"`
+	Parts   []Text     `json:"p"`
+	Buttons [][]Button `json:"b,omitempty"`
+	Staff   bool       `json:"s,omitempty"`
+}
+
+// Kind says what an Input carries.
+type Kind int
+
+// The kinds of input.
+const (
+	KindText        Kind = iota // Text holds what the user typed (commands included)
+	KindButton                  // Data holds the pressed button's callback data
+	KindAttachment              // Attachment holds a photo or file
+	KindUnsupported             // Unsupported names what it was (voice, sticker…)
+)
+
+// Attachment is a photo or document a petitioner sent. FileID is the transport's
+// durable reference (a Telegram file id, or a path in the console).
+type Attachment struct {
+	FileID string `json:"id"`
+	Name   string `json:"name,omitempty"`
+	Type   string `json:"type"` // "photo" or "document"
+	Size   int64  `json:"size,omitempty"`
+}
+
+// Input is one thing a petitioner did in a private chat.
+type Input struct {
+	ChatID      int64
+	UserID      int64
+	LangCode    string // the client's language (Telegram's language_code), may be empty
+	Kind        Kind
+	Text        string
+	Data        string
+	Attachment  Attachment
+	Unsupported string
+	Time        time.Time
+}

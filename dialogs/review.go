@@ -1,0 +1,106 @@
+package dialogs
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/petitionbot/petitionbot/dialogs/parse"
+)
+
+// summaryMax is how many characters of a long answer the review shows.
+const summaryMax = 300
+
+// notSummarised are the fields the review does not list or offer to edit.
+var notSummarised = map[string]bool{
+	"consent": true, "consent_sensitive": true, "screen_ack": true, "documents": true, "review": true,
+}
+
+// review shows every answer once, with a button to edit each, then submit or cancel.
+func (e *Engine) review(r *replies, s *Session) {
+	d := s.Draft
+	parts := []Text{
+		T("progress", "Step", strconv.Itoa(Steps), "Total", strconv.Itoa(Steps)),
+		T("review.title"),
+	}
+	var edits []Button
+	for _, f := range flow {
+		if notSummarised[f.id] || !f.appliesTo(d) {
+			continue
+		}
+		parts = append(parts, e.summaryLine(d, f))
+		edits = append(edits, Button{Label: T("review.edit").Ref("Field", "label."+f.id), Data: "e:" + f.id})
+		if f.id == "id_number" {
+			if id, err := parse.ParseResidentID(d.get(f.id), e.today()); err == nil {
+				sex := "sex.female"
+				if id.Male {
+					sex = "sex.male"
+				}
+				parts = append(parts, T("review.derived", "Birth", parse.FormatDate(id.Birth)).Ref("Sex", sex))
+			}
+		}
+	}
+	if individual(d) && !sensitiveOK(d) {
+		parts = append(parts, T("review.id_in_person"))
+	}
+	parts = append(parts, T("review.docs").N(len(d.Docs)))
+	edits = append(edits, Button{Label: T("review.edit").Ref("Field", "label.documents"), Data: "e:documents"})
+	parts = append(parts, T("review.screening"))
+	parts = append(parts, screeningTexts(screen(d, e.today()))...)
+	parts = append(parts, T("review.confirm"))
+
+	var buttons [][]Button
+	for i := 0; i < len(edits); i += 2 {
+		buttons = append(buttons, edits[i:min(i+2, len(edits))])
+	}
+	buttons = append(buttons, row(btn("review.submit", "r:submit"), btn("review.cancel", "r:cancel")))
+	r.ask(parts, buttons)
+}
+
+func (e *Engine) summaryLine(d *Draft, f field) Text {
+	v, answered := d.Values[f.id]
+	t := T("review.line").Ref("Label", "label."+f.id)
+	switch {
+	case !answered || v == "":
+		return t.Ref("Value", "review.not_given")
+	case len(f.choices) > 0:
+		return t.Ref("Value", f.label(v))
+	}
+	if utf8.RuneCountInString(v) > summaryMax {
+		v = string([]rune(v)[:summaryMax]) + "…"
+	}
+	t.Args = map[string]string{"Value": v}
+	return t
+}
+
+// submit records the case (once per draft, however often it is retried) and sends the
+// receipt.
+func (e *Engine) submit(ctx context.Context, r *replies, s *Session, in Input) error {
+	d := s.Draft
+	values := make(map[string]string, len(d.Values))
+	for k, v := range d.Values {
+		values[k] = v
+	}
+	now := e.now()
+	c := Case{
+		DraftID:   d.ID,
+		ChatID:    in.ChatID,
+		UserID:    in.UserID,
+		Lang:      r.lang,
+		Status:    StatusSubmitted,
+		Submitted: now,
+		Values:    values,
+		Docs:      d.Docs,
+		Screening: screen(d, e.today()),
+		History:   []Event{{Time: now, Status: StatusSubmitted, By: "petitioner"}},
+	}
+	no, err := e.cases.Submit(ctx, c)
+	if err != nil {
+		return fmt.Errorf("submit case for chat %d: %w", in.ChatID, err)
+	}
+	s.Draft, s.Active = nil, false
+	p := e.cfg.Procuratorate
+	r.say(T("receipt", "Number", no, "Name", p.Name, "Address", p.Address, "Phone", p.Phone))
+	return nil
+}

@@ -1,0 +1,48 @@
+package dialogs
+
+import (
+	"context"
+	"fmt"
+)
+
+// SessionStore keeps sessions and the outgoing messages of each chat.
+type SessionStore interface {
+	// Seen reports whether the update was already handled for the chat.
+	Seen(ctx context.Context, chatID int64, updateID string) (bool, error)
+	// Load returns the chat's session; a chat never seen has the zero Session.
+	Load(ctx context.Context, chatID int64) (Session, error)
+	// Commit stores, atomically, the new session, the update as handled and the messages
+	// to send, appended to the chat's outbox.
+	Commit(ctx context.Context, chatID int64, updateID string, s Session, out []Message) error
+}
+
+// Service runs the engine on stored sessions: one update, one atomic commit.
+type Service struct {
+	Engine *Engine
+	Store  SessionStore
+}
+
+// Process handles one update of a chat. Updates of one chat must be processed one at a
+// time and in order. A redelivered update (same updateID) changes nothing. On error
+// nothing was stored and the update may be processed again.
+func (sv *Service) Process(ctx context.Context, updateID string, in Input) error {
+	seen, err := sv.Store.Seen(ctx, in.ChatID, updateID)
+	if err != nil {
+		return fmt.Errorf("check update for chat %d: %w", in.ChatID, err)
+	}
+	if seen {
+		return nil
+	}
+	s, err := sv.Store.Load(ctx, in.ChatID)
+	if err != nil {
+		return fmt.Errorf("load session %d: %w", in.ChatID, err)
+	}
+	out, err := sv.Engine.Handle(ctx, &s, in)
+	if err != nil {
+		return err
+	}
+	if err := sv.Store.Commit(ctx, in.ChatID, updateID, s, out); err != nil {
+		return fmt.Errorf("commit session %d: %w", in.ChatID, err)
+	}
+	return nil
+}

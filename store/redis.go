@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
+)
+
+// Connect opens a client for a redis:// or rediss:// URL. A URL with several hosts
+// (redis://h1:6379,h2:6379) becomes a Cluster client; a master_name query parameter
+// (redis://h1:26379?master_name=mymaster) a Sentinel client. It pings the server once.
+func Connect(ctx context.Context, rawURL string) (redis.UniversalClient, error) {
+	opts, err := universalOptions(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	c := redis.NewUniversalClient(opts)
+	if err := c.Ping(ctx).Err(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("reach redis: %w", err)
+	}
+	return c, nil
+}
+
+func universalOptions(rawURL string) (*redis.UniversalOptions, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+		return nil, fmt.Errorf("REDIS_URL must be a redis:// or rediss:// URL")
+	}
+	master := u.Query().Get("master_name")
+	hosts := strings.Split(u.Host, ",")
+	if master == "" && len(hosts) == 1 {
+		o, err := redis.ParseURL(rawURL)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		return &redis.UniversalOptions{
+			Addrs: []string{o.Addr}, DB: o.DB, Username: o.Username, Password: o.Password,
+			TLSConfig: o.TLSConfig, DisableIdentity: true,
+			MaintNotificationsConfig: &maintnotifications.Config{Mode: maintnotifications.ModeDisabled},
+		}, nil
+	}
+	q := u.Query()
+	q.Del("master_name")
+	u.RawQuery = q.Encode()
+	first := *u
+	first.Host = hosts[0]
+	o, err := redis.ParseURL(first.String())
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	return &redis.UniversalOptions{
+		Addrs: hosts, MasterName: master, DB: o.DB, Username: o.Username, Password: o.Password,
+		TLSConfig: o.TLSConfig, DisableIdentity: true,
+	}, nil
+}
+
+// Embedded starts an in-process Redis (miniredis) for running without a server. Nothing
+// is persisted. Its clock is advanced in real time so that keys expire as on a real
+// server; stop ends that and closes the server.
+func Embedded() (client redis.UniversalClient, stop func(), err error) {
+	m, err := miniredis.Run()
+	if err != nil {
+		return nil, nil, fmt.Errorf("start embedded redis: %w", err)
+	}
+	done := make(chan struct{})
+	go func() {
+		last := time.Now()
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-t.C:
+				m.FastForward(now.Sub(last))
+				last = now
+			}
+		}
+	}()
+	c := redis.NewClient(&redis.Options{Addr: m.Addr(), DisableIdentity: true})
+	return c, func() { close(done); c.Close(); m.Close() }, nil
+}
