@@ -133,7 +133,7 @@ func (e *Engine) status(ctx context.Context, r *replies, s *Session, chatID int6
 	parts := []Text{T("status.title")}
 	var buttons [][]Button
 	for _, c := range cases {
-		parts = append(parts, T("status.line", "Number", c.Number, "Date", e.formatTime(c.Submitted)).Ref("Status", "status."+c.Status))
+		parts = append(parts, T("status.line", "Number", c.Number, "Date", e.formatTime(c.Submitted)).Ref("Status", "status."+c.Status).Line())
 		if c.Status != StatusWithdrawn {
 			buttons = append(buttons, row(Button{Label: T("status.withdraw", "Number", c.Number), Data: "w:" + c.Number}))
 		}

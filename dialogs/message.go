@@ -13,6 +13,7 @@ type Text struct {
 	Args  map[string]string `json:"a,omitempty"`
 	Refs  map[string]string `json:"r,omitempty"`
 	Count *int              `json:"n,omitempty"`
+	Tight bool              `json:"t,omitempty"` // follows the previous part on the next line, not after a blank line
 }
 
 // T builds a Text from a key and alternating argument names and values.
@@ -47,6 +48,12 @@ func (t Text) N(n int) Text {
 	}
 	args["N"] = strconv.Itoa(n)
 	t.Args = args
+	return t
+}
+
+// Line returns t marked to follow the previous part directly on the next line.
+func (t Text) Line() Text {
+	t.Tight = true
 	return t
 }
 

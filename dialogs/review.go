@@ -29,7 +29,7 @@ func (e *Engine) review(r *replies, s *Session) {
 		if notSummarised[f.id] || !f.appliesTo(d) {
 			continue
 		}
-		parts = append(parts, e.summaryLine(d, f))
+		parts = append(parts, e.summaryLine(d, f).Line())
 		edits = append(edits, Button{Label: T("review.edit").Ref("Field", "label."+f.id), Data: "e:" + f.id})
 		if f.id == "id_number" {
 			if id, err := parse.ParseResidentID(d.get(f.id), e.today()); err == nil {
@@ -37,14 +37,14 @@ func (e *Engine) review(r *replies, s *Session) {
 				if id.Male {
 					sex = "sex.male"
 				}
-				parts = append(parts, T("review.derived", "Birth", parse.FormatDate(id.Birth)).Ref("Sex", sex))
+				parts = append(parts, T("review.derived", "Birth", parse.FormatDate(id.Birth)).Ref("Sex", sex).Line())
 			}
 		}
 	}
 	if individual(d) && !sensitiveOK(d) {
-		parts = append(parts, T("review.id_in_person"))
+		parts = append(parts, T("review.id_in_person").Line())
 	}
-	parts = append(parts, T("review.docs").N(len(d.Docs)))
+	parts = append(parts, T("review.docs").N(len(d.Docs)).Line())
 	edits = append(edits, Button{Label: T("review.edit").Ref("Field", "label.documents"), Data: "e:documents"})
 	parts = append(parts, T("review.screening"))
 	parts = append(parts, screeningTexts(screen(d, e.today()))...)

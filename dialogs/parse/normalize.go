@@ -5,8 +5,8 @@ import (
 	"unicode"
 )
 
-// Clean trims the input, turns full-width ASCII (Ａ１：) into half-width and drops control
-// and format characters other than line breaks. It is applied before every parser.
+// Clean trims the input and drops control and format characters other than line breaks
+// (tabs become spaces). Free text keeps its punctuation, full-width included.
 func Clean(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -15,10 +15,6 @@ func Clean(s string) string {
 		case r == '\n':
 			b.WriteRune(r)
 		case r == '\t':
-			b.WriteRune(' ')
-		case r >= 0xFF01 && r <= 0xFF5E:
-			b.WriteRune(r - 0xFEE0)
-		case r == 0x3000:
 			b.WriteRune(' ')
 		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar:
 			// dropped
@@ -39,11 +35,15 @@ func compact(s string) string {
 	}, despace(s))
 }
 
-// despace cleans s and removes every kind of space.
+// despace cleans s, turns full-width ASCII (Ａ１（) into half-width and removes every
+// kind of space. It is applied before every parser of numbers and dates.
 func despace(s string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
+		switch {
+		case unicode.IsSpace(r):
 			return -1
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return r - 0xFEE0
 		}
 		return r
 	}, Clean(s))

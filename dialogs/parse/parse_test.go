@@ -174,7 +174,7 @@ func TestAddMonths(t *testing.T) {
 }
 
 func TestClean(t *testing.T) {
-	if got := parse.Clean("  a\x00b\u200bc\tＡ\n "); got != "abc A" {
+	if got := parse.Clean("  a\x00b\u200bc\tＡ，\n "); got != "abc Ａ，" {
 		t.Fatalf("got %q", got)
 	}
 }

@@ -1,0 +1,201 @@
+package bot
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
+
+	"github.com/petitionbot/petitionbot/dialogs"
+)
+
+// sendAttempts bounds the tries of one API call on transient errors and rate limits.
+const sendAttempts = 6
+
+// limits spaces sends to stay under Telegram's limits: per chat, overall, and per group.
+type limits struct {
+	mu        sync.Mutex
+	chats     map[int64]*rate.Limiter
+	perChat   rate.Limit
+	group     rate.Limit
+	global    *rate.Limiter
+	lastPrune time.Time
+}
+
+func newLimits(perChat, global, groupPerMin float64) *limits {
+	if perChat <= 0 {
+		perChat = 1
+	}
+	if global <= 0 {
+		global = 25
+	}
+	if groupPerMin <= 0 {
+		groupPerMin = 18
+	}
+	return &limits{
+		chats: map[int64]*rate.Limiter{}, perChat: rate.Limit(perChat),
+		group: rate.Limit(groupPerMin / 60), global: rate.NewLimiter(rate.Limit(global), int(global)),
+	}
+}
+
+// wait blocks until a message may be sent to chat (0: no chat, e.g. a callback answer).
+func (l *limits) wait(ctx context.Context, chat int64) error {
+	if chat != 0 {
+		l.mu.Lock()
+		lim, ok := l.chats[chat]
+		if !ok {
+			if chat < 0 { // groups and channels
+				lim = rate.NewLimiter(l.group, 3)
+			} else {
+				lim = rate.NewLimiter(l.perChat, 3)
+			}
+			l.chats[chat] = lim
+		}
+		if time.Since(l.lastPrune) > time.Hour { // forget idle chats
+			l.chats = map[int64]*rate.Limiter{chat: lim}
+			l.lastPrune = time.Now()
+		}
+		l.mu.Unlock()
+		if err := lim.Wait(ctx); err != nil {
+			return err
+		}
+	}
+	return l.global.Wait(ctx)
+}
+
+// call makes one API request with rate limiting, honouring retry_after on 429 and
+// retrying transient failures with backoff. Permanent errors and migrations are returned
+// at once.
+func (t *Telegram) call(ctx context.Context, chat int64, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
+	var err error
+	for attempt := 1; attempt <= sendAttempts; attempt++ {
+		if err = t.limits.wait(ctx, chat); err != nil {
+			return nil, err
+		}
+		var resp *tgbotapi.APIResponse
+		resp, err = t.send.Request(c)
+		if err == nil {
+			return resp, nil
+		}
+		kind, te := classify(err)
+		wait := backoff(attempt)
+		switch kind {
+		case errPermanent, errMigrated:
+			return nil, err
+		case errRateLimit:
+			if te.RetryAfter > 0 {
+				wait = time.Duration(te.RetryAfter) * time.Second
+			}
+		}
+		if ctx.Err() != nil || attempt == sendAttempts {
+			break
+		}
+		t.log.Warn("Bot API call failed, retrying", "chat", chat, "code", errCode(err), "retry_in", wait)
+		if !sleep(ctx, wait) {
+			break
+		}
+	}
+	return nil, err
+}
+
+// deliver renders a message and sends it, split into parts under Telegram's length
+// limit, the buttons on the last part.
+func (t *Telegram) deliver(ctx context.Context, chat int64, m dialogs.Message) error {
+	text, err := t.render.HTML(m)
+	if err != nil {
+		t.log.Error("a message is missing from the locales", "err", err)
+	}
+	markup := t.keyboard(m)
+	parts := Split(text, MaxText)
+	for i, p := range parts {
+		msg := tgbotapi.NewMessage(chat, p)
+		msg.ParseMode = tgbotapi.ModeHTML
+		msg.DisableWebPagePreview = true
+		if i == len(parts)-1 && markup != nil {
+			msg.ReplyMarkup = *markup
+		}
+		if _, err := t.call(ctx, chat, msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *Telegram) keyboard(m dialogs.Message) *tgbotapi.InlineKeyboardMarkup {
+	if len(m.Buttons) == 0 {
+		return nil
+	}
+	rows := make([][]tgbotapi.InlineKeyboardButton, 0, len(m.Buttons))
+	for _, r := range m.Buttons {
+		var row []tgbotapi.InlineKeyboardButton
+		for _, b := range r {
+			label, err := t.render.Label(m.Lang, b.Label)
+			if err != nil {
+				t.log.Error("a button label is missing from the locales", "err", err)
+			}
+			if len(b.Data) > 64 {
+				t.log.Error("callback data over 64 bytes dropped", "bytes", len(b.Data))
+				continue
+			}
+			row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, b.Data))
+		}
+		rows = append(rows, row)
+	}
+	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return &kb
+}
+
+// flush delivers the chat's outbox in order. A message Telegram refuses for good (the
+// user blocked the bot, a bad request) is dropped with a log line; on a transient failure
+// the rest waits for the next update or sweep.
+func (t *Telegram) flush(ctx context.Context, chat int64) {
+	for ctx.Err() == nil {
+		m, ok, err := t.out.Pending(ctx, chat)
+		if err != nil {
+			t.log.Warn("reading the outbox failed; will retry", "chat", chat, "err", err)
+			return
+		}
+		if !ok {
+			return
+		}
+		if err := t.deliver(ctx, chat, m); err != nil {
+			if kind, _ := classify(err); kind != errPermanent {
+				t.log.Warn("sending failed; will retry", "chat", chat, "code", errCode(err))
+				return
+			}
+			t.log.Error("Telegram refused a message; dropped", "chat", chat, "code", errCode(err), "err", redact(err, t.cfg.Token))
+		}
+		if err := t.out.Ack(ctx, chat); err != nil {
+			t.log.Warn("acknowledging a sent message failed; it may be sent again", "chat", chat, "err", err)
+			return
+		}
+	}
+}
+
+// sweep queues a flush for every chat with messages waiting (after a restart, or after
+// failures).
+func (t *Telegram) sweep(ctx context.Context) {
+	chats, err := t.out.OutboxChats(ctx)
+	if err != nil {
+		t.log.Warn("listing waiting messages failed", "err", err)
+		return
+	}
+	for _, c := range chats {
+		t.disp.do(c, func() { t.flush(ctx, c) })
+	}
+}
+
+func (t *Telegram) sweepLoop(ctx context.Context) {
+	tick := time.NewTicker(t.cfg.SweepEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			t.sweep(ctx)
+		}
+	}
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is every setting, read once from the environment.
+type config struct {
+	Token        string
+	APIEndpoint  string
+	FileEndpoint string
+	StaffChatID  int64
+	StaffUserIDs []int64
+	RedisURL     string
+	RedisPrefix  string
+	CasePrefix   string
+	DefaultLang  string
+	DraftTTL     time.Duration
+	Location     *time.Location
+	ProcName     string
+	ProcAddress  string
+	ProcPhone    string
+}
+
+var casePrefixRE = regexp.MustCompile(`^[A-Z]{1,10}$`)
+
+// parseConfig reads the environment; it returns one line per problem found.
+func parseConfig(getenv func(string) string) (config, []string) {
+	var problems []string
+	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := config{
+		Token:        get("TELEGRAM_BOT_TOKEN", ""),
+		APIEndpoint:  get("TELEGRAM_API_ENDPOINT", ""),
+		FileEndpoint: get("TELEGRAM_FILE_ENDPOINT", "https://api.telegram.org/file/bot%s/%s"),
+		RedisURL:     get("REDIS_URL", ""),
+		RedisPrefix:  get("REDIS_PREFIX", "petitionbot:"),
+		CasePrefix:   get("CASE_PREFIX", "JC"),
+		DefaultLang:  get("BOT_DEFAULT_LANG", "zh-Hans"),
+		ProcName:     get("PROCURATORATE_NAME", "人民检察院"),
+		ProcAddress:  get("PROCURATORATE_ADDRESS", "—"),
+		ProcPhone:    get("PROCURATORATE_PHONE", "12309"),
+	}
+	for _, e := range []struct{ name, value string }{{"TELEGRAM_API_ENDPOINT", c.APIEndpoint}, {"TELEGRAM_FILE_ENDPOINT", c.FileEndpoint}} {
+		if e.value != "" && (strings.Count(e.value, "%s") != 2 || !(strings.HasPrefix(e.value, "http://") || strings.HasPrefix(e.value, "https://"))) {
+			bad("%s must be an http(s) URL with two %%s (token, then method or file path), e.g. http://127.0.0.1:8081/bot%%s/%%s", e.name)
+		}
+	}
+	if v := get("STAFF_CHAT_ID", ""); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id == 0 {
+			bad("STAFF_CHAT_ID must be a chat id such as -1001234567890, got %q", v)
+		}
+		c.StaffChatID = id
+	} else if c.Token != "" {
+		bad("STAFF_CHAT_ID is required with TELEGRAM_BOT_TOKEN: the chat where staff get new applications")
+	}
+	if v := get("STAFF_USER_IDS", ""); v != "" {
+		for _, f := range strings.Split(v, ",") {
+			id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
+			if err != nil {
+				bad("STAFF_USER_IDS must be comma-separated user ids, %q is not one", strings.TrimSpace(f))
+				continue
+			}
+			c.StaffUserIDs = append(c.StaffUserIDs, id)
+		}
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		bad("REDIS_URL must start with redis:// or rediss://")
+	}
+	if !casePrefixRE.MatchString(c.CasePrefix) {
+		bad("CASE_PREFIX must be 1 to 10 capital letters A-Z, got %q", c.CasePrefix)
+	}
+	if c.DefaultLang != "zh-Hans" && c.DefaultLang != "en" {
+		bad("BOT_DEFAULT_LANG must be zh-Hans or en, got %q", c.DefaultLang)
+	}
+	ttl, err := parseTTL(get("DRAFT_TTL", "7d"))
+	if err != nil {
+		bad("DRAFT_TTL must be a positive duration such as 7d, 36h or 90m, got %q", get("DRAFT_TTL", ""))
+	}
+	c.DraftTTL = ttl
+	loc, err := time.LoadLocation(get("BOT_TIMEZONE", "Asia/Shanghai"))
+	if err != nil {
+		bad("BOT_TIMEZONE must be an IANA time zone such as Asia/Shanghai, got %q", get("BOT_TIMEZONE", ""))
+	}
+	c.Location = loc
+	return c, problems
+}
+
+// parseTTL accepts a Go duration (36h, 90m) or whole days (7d).
+func parseTTL(s string) (time.Duration, error) {
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(d)
+		if err != nil || n <= 0 {
+			return 0, fmt.Errorf("bad days %q", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("bad duration %q", s)
+	}
+	return d, nil
+}

@@ -1,0 +1,127 @@
+// Command petitionbot runs the procuratorate's supervision-application assistant: on
+// Telegram when TELEGRAM_BOT_TOKEN is set, otherwise as a console chat on stdin/stdout.
+// See README.md for the configuration and the subcommands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // time zones inside a static image
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/petitionbot/petitionbot/bot"
+	"github.com/petitionbot/petitionbot/dialogs"
+	"github.com/petitionbot/petitionbot/locales"
+	"github.com/petitionbot/petitionbot/store"
+)
+
+// errUsage marks a bad command line or configuration: exit status 2.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	switch {
+	case err == nil:
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "petitionbot:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program, so tests can run it in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 1 {
+		return subcommand(ctx, args[1:], getenv, stdout, stderr)
+	}
+	cfg, problems := parseConfig(getenv)
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(stderr, "config:", p)
+		}
+		return errUsage
+	}
+	level := slog.LevelInfo
+	if cfg.Token == "" {
+		level = slog.LevelWarn // the console's output is the conversation
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	bundle, err := locales.Bundle()
+	if err != nil {
+		return err
+	}
+	render := bot.NewRenderer(bundle)
+	rdb, closeRedis, err := openRedis(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+
+	sessions := store.NewSessions(rdb, cfg.RedisPrefix, cfg.DraftTTL)
+	cases := store.NewCases(rdb, cfg.RedisPrefix, cfg.CasePrefix, cfg.Location)
+	engine := dialogs.NewEngine(dialogs.Config{
+		Location:      cfg.Location,
+		DefaultLang:   cfg.DefaultLang,
+		DraftTTL:      cfg.DraftTTL,
+		Procuratorate: dialogs.Procuratorate{Name: cfg.ProcName, Address: cfg.ProcAddress, Phone: cfg.ProcPhone},
+	}, cases, nil)
+	svc := &dialogs.Service{Engine: engine, Store: sessions}
+
+	if cfg.Token == "" {
+		if cfg.RedisURL == "" {
+			note, _ := render.HTML(dialogs.Message{Lang: cfg.DefaultLang, Parts: []dialogs.Text{dialogs.T("console.no_persist")}})
+			fmt.Fprintln(stdout, bot.Plain(note))
+			fmt.Fprintln(stdout)
+		}
+		c := &bot.Console{Service: svc, Outbox: sessions, Notices: cases, Render: render,
+			StaffLang: cfg.DefaultLang, Location: cfg.Location, In: stdin, Out: stdout}
+		return c.Run(ctx)
+	}
+	if cfg.RedisURL == "" {
+		log.Warn("REDIS_URL is not set: using an in-memory store, nothing survives a restart")
+	}
+	// Sends outlive polling by a grace period so that the updates in hand finish.
+	sendCtx, cancelSend := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelSend()
+	tg, err := bot.NewTelegram(sendCtx, bot.TelegramConfig{
+		Token: cfg.Token, APIEndpoint: cfg.APIEndpoint, StaffChatID: cfg.StaffChatID,
+		StaffLang: cfg.DefaultLang, Location: cfg.Location,
+	}, svc, sessions, cases, render, log)
+	if err != nil {
+		return err
+	}
+	log.Info("petitionbot started on Telegram", "staff_chat", cfg.StaffChatID)
+	go func() {
+		<-ctx.Done()
+		// Give the updates in hand time to finish, then cut the sends.
+		<-afterGrace()
+		cancelSend()
+	}()
+	err = tg.Run(ctx, sendCtx)
+	log.Info("petitionbot stopped")
+	return err
+}
+
+// openRedis connects to REDIS_URL, or starts the embedded store.
+func openRedis(ctx context.Context, cfg config) (redis.UniversalClient, func(), error) {
+	if cfg.RedisURL == "" {
+		rdb, stop, err := store.Embedded()
+		return rdb, stop, err
+	}
+	rdb, err := store.Connect(ctx, cfg.RedisURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rdb, func() { rdb.Close() }, nil
+}

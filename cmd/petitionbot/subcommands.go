@@ -1,0 +1,29 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+)
+
+// shutdownGrace is how long sends may continue after SIGTERM.
+const shutdownGrace = 20 * time.Second
+
+func afterGrace() <-chan time.Time { return time.After(shutdownGrace) }
+
+// subcommand runs "petitionbot ask …" and "petitionbot kb check …".
+func subcommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	switch args[0] {
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "petitionbot: unknown command %q\n%s\n", args[0], usage)
+	return errUsage
+}
+
+const usage = `usage:
+  petitionbot                      run (Telegram with TELEGRAM_BOT_TOKEN, else a console chat)
+  petitionbot ask [--lang zh-Hans|en] [--json] "question"
+  petitionbot kb check [DIR]`

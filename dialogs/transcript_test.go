@@ -1,0 +1,293 @@
+package dialogs_test
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/petitionbot/petitionbot/dialogs"
+	"github.com/petitionbot/petitionbot/store"
+	"github.com/petitionbot/petitionbot/store/redistest"
+)
+
+// The transcripts in testdata/transcripts are conversations a non-programmer can read:
+//
+//	> text            the petitioner types text
+//	> [label.key]     the petitioner presses the button with that label in the latest message
+//	> {data}          the petitioner presses a button by its callback data
+//	> (photo x.jpg)   the petitioner sends a photo, document or an unsupported kind (sticker…)
+//	< k1 k2 | b1 b2   the bot answers one message: its parts' locale keys (refs in brackets),
+//	                  then, after "|", its buttons' label keys
+//	? name=value      the draft's answer (draft=none: no draft; field=x: the current step;
+//	                  cases=N: cases submitted; status=x: the newest case's status)
+//	@ today DATE      the date from now on; @ lang CODE the client's language
+//
+// Run with -update to rewrite the "<" lines from what the bot says (then read the diff).
+var update = flag.Bool("update", false, "rewrite transcript expectations")
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+func TestTranscripts(t *testing.T) {
+	files, err := filepath.Glob("testdata/transcripts/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no transcripts: %v", err)
+	}
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".txt"), func(t *testing.T) { runTranscript(t, f) })
+	}
+}
+
+type harness struct {
+	t        *testing.T
+	svc      *dialogs.Service
+	sessions *store.Sessions
+	cases    *store.Cases
+	now      time.Time
+	lang     string
+	seq      int
+	last     dialogs.Message // the latest message with buttons
+}
+
+var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+
+func newHarness(t *testing.T) *harness {
+	rdb, prefix := redistest.New(t)
+	h := &harness{t: t, now: time.Date(2026, 11, 27, 10, 0, 0, 0, shanghai)}
+	h.sessions = store.NewSessions(rdb, prefix, 7*24*time.Hour)
+	h.cases = store.NewCases(rdb, prefix, "JC", shanghai)
+	ids := 0
+	engine := dialogs.NewEngine(dialogs.Config{
+		Now: func() time.Time { return h.now }, Location: shanghai, DefaultLang: dialogs.LangZh,
+		Procuratorate: dialogs.Procuratorate{Name: "测试市人民检察院", Address: "测试路1号", Phone: "0857-1234567"},
+		NewID:         func() string { ids++; return "draft" + strconv.Itoa(ids) },
+	}, h.cases, nil)
+	h.svc = &dialogs.Service{Engine: engine, Store: h.sessions}
+	return h
+}
+
+// send processes one input and returns the messages the bot queued.
+func (h *harness) send(in dialogs.Input) []dialogs.Message {
+	ctx := context.Background()
+	in.ChatID, in.UserID, in.LangCode, in.Time = 100, 100, h.lang, h.now
+	h.seq++
+	if err := h.svc.Process(ctx, "t"+strconv.Itoa(h.seq), in); err != nil {
+		h.t.Fatalf("process: %v", err)
+	}
+	var out []dialogs.Message
+	for {
+		m, ok, err := h.sessions.Pending(ctx, 100)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if !ok {
+			break
+		}
+		h.sessions.Ack(ctx, 100)
+		out = append(out, m)
+		if len(m.Buttons) > 0 {
+			h.last = m
+		} else {
+			h.last = dialogs.Message{}
+		}
+	}
+	return out
+}
+
+// input parses a "> …" line.
+func (h *harness) input(s string) dialogs.Input {
+	switch {
+	case strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]"):
+		key := s[1 : len(s)-1]
+		for _, r := range h.last.Buttons {
+			for _, b := range r {
+				if b.Label.Key == key {
+					return dialogs.Input{Kind: dialogs.KindButton, Data: b.Data}
+				}
+			}
+		}
+		h.t.Fatalf("no button %s in the latest message %s", key, describe(h.last))
+	case strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}"):
+		return dialogs.Input{Kind: dialogs.KindButton, Data: s[1 : len(s)-1]}
+	case strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")"):
+		kind, name, _ := strings.Cut(s[1:len(s)-1], " ")
+		if kind == "photo" || kind == "document" {
+			return dialogs.Input{Kind: dialogs.KindAttachment, Attachment: dialogs.Attachment{FileID: "f" + name, Name: name, Type: kind}}
+		}
+		return dialogs.Input{Kind: dialogs.KindUnsupported, Unsupported: kind}
+	}
+	if n, x, ok := strings.Cut(s, " "); strings.HasPrefix(n, "~") && ok {
+		if count, err := strconv.Atoi(n[1:]); err == nil {
+			return dialogs.Input{Kind: dialogs.KindText, Text: strings.Repeat(x, count)}
+		}
+	}
+	return dialogs.Input{Kind: dialogs.KindText, Text: s}
+}
+
+// describe renders a message as a "<" line.
+func describe(m dialogs.Message) string {
+	var parts []string
+	for _, p := range m.Parts {
+		parts = append(parts, textKey(p))
+	}
+	s := strings.Join(parts, " ")
+	if len(m.Buttons) > 0 {
+		var bs []string
+		for _, r := range m.Buttons {
+			for _, b := range r {
+				bs = append(bs, textKey(b.Label))
+			}
+		}
+		s += " | " + strings.Join(bs, " ")
+	}
+	return s
+}
+
+// textKey shows a part's key, its refs in brackets and, for screening and error
+// messages, its arguments in braces.
+func textKey(t dialogs.Text) string {
+	s := t.Key
+	if strings.HasPrefix(t.Key, "screen.") || strings.HasPrefix(t.Key, "err.") {
+		var args []string
+		for k, v := range t.Args {
+			args = append(args, k+"="+v)
+		}
+		sort.Strings(args)
+		if len(args) > 0 {
+			s += "{" + strings.Join(args, ",") + "}"
+		}
+	}
+	if len(t.Refs) == 0 {
+		return s
+	}
+	var refs []string
+	for _, v := range t.Refs {
+		refs = append(refs, v)
+	}
+	sort.Strings(refs)
+	return s + "(" + strings.Join(refs, ",") + ")"
+}
+
+func (h *harness) check(line string) {
+	ctx := context.Background()
+	name, want, _ := strings.Cut(line, "=")
+	s, err := h.sessions.Load(ctx, 100)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var got string
+	switch name {
+	case "draft":
+		got = "some"
+		if s.Draft == nil {
+			got = "none"
+		}
+	case "field":
+		if s.Draft != nil {
+			got = s.Draft.Field
+		}
+	case "screening":
+		cs, err := h.cases.ByChat(ctx, 100)
+		if err != nil || len(cs) == 0 {
+			h.t.Fatalf("? %s: no case (%v)", line, err)
+		}
+		sc := cs[0].Screening
+		got = fmt.Sprintf("%s/%s/%d", sc.Result, sc.Deadline, sc.DaysLeft)
+	case "cases", "status":
+		cs, err := h.cases.ByChat(ctx, 100)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		got = strconv.Itoa(len(cs))
+		if name == "status" && len(cs) > 0 {
+			got = cs[0].Status
+		}
+	default:
+		if s.Draft != nil {
+			got = s.Draft.Values[name]
+		}
+	}
+	if got != want {
+		h.t.Errorf("? %s: got %q", line, got)
+	}
+}
+
+func runTranscript(t *testing.T, path string) {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	f.Close()
+
+	h := newHarness(t)
+	var out []string  // the rewritten file
+	var got []string  // the bot's pending answers, as "<" lines
+	flushGot := func() {
+		for _, g := range got {
+			t.Errorf("%s: unexpected answer: < %s", path, g)
+		}
+		got = nil
+	}
+	for n, line := range lines {
+		switch {
+		case strings.HasPrefix(line, "< "):
+			if *update {
+				continue
+			}
+			if len(got) == 0 {
+				t.Errorf("%s:%d: expected < %s, the bot said nothing more", path, n+1, line[2:])
+				continue
+			}
+			if got[0] != line[2:] {
+				t.Errorf("%s:%d:\n want < %s\n  got < %s", path, n+1, line[2:], got[0])
+			}
+			got = got[1:]
+			continue
+		case strings.HasPrefix(line, "> "):
+			if !*update {
+				flushGot()
+			}
+			out = append(out, line)
+			for _, m := range h.send(h.input(line[2:])) {
+				got = append(got, describe(m))
+			}
+			if *update {
+				for _, g := range got {
+					out = append(out, "< "+g)
+				}
+				got = nil
+			}
+			continue
+		case strings.HasPrefix(line, "? "):
+			h.check(line[2:])
+		case strings.HasPrefix(line, "@ today "):
+			d, err := time.ParseInLocation(time.DateOnly, line[8:], shanghai)
+			if err != nil {
+				t.Fatalf("%s:%d: %v", path, n+1, err)
+			}
+			h.now = d.Add(10 * time.Hour)
+		case strings.HasPrefix(line, "@ lang "):
+			h.lang = strings.TrimSpace(line[7:])
+		}
+		out = append(out, line)
+	}
+	if *update {
+		if err := os.WriteFile(path, []byte(strings.Join(out, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	flushGot()
+}
