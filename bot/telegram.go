@@ -32,17 +32,17 @@ type Notices interface {
 
 // TelegramConfig holds the Telegram transport's settings.
 type TelegramConfig struct {
-	Token        string
-	APIEndpoint  string        // "http://host:port/bot%s/%s"; empty: api.telegram.org
-	StaffChatID  int64         // where staff alerts go
-	StaffLang    string        // language of staff messages
-	Location     *time.Location // times in staff messages
-	PollTimeout  time.Duration // long-poll wait; default 25s
-	SendTimeout  time.Duration // one API call; default 30s
-	PerChatRate  float64       // messages per second to one chat; default 1 (burst 3)
-	GlobalRate   float64       // messages per second overall; default 25
-	GroupPerMin  float64       // messages per minute into the staff group; default 18
-	SweepEvery   time.Duration // retry of undelivered messages; default 30s
+	Token       string
+	APIEndpoint string         // "http://host:port/bot%s/%s"; empty: api.telegram.org
+	StaffChatID int64          // where staff alerts go
+	StaffLang   string         // language of staff messages
+	Location    *time.Location // times in staff messages
+	PollTimeout time.Duration  // long-poll wait; default 25s
+	SendTimeout time.Duration  // one API call; default 30s
+	PerChatRate float64        // messages per second to one chat; default 1 (burst 3)
+	GlobalRate  float64        // messages per second overall; default 25
+	GroupPerMin float64        // messages per minute into the staff group; default 18
+	SweepEvery  time.Duration  // retry of undelivered messages; default 30s
 }
 
 // Telegram runs the bot on Telegram by long polling.
@@ -54,11 +54,11 @@ type Telegram struct {
 	render  *Renderer
 	log     *slog.Logger
 
-	send    *tgbotapi.BotAPI
-	poll    *tgbotapi.BotAPI
-	limits  *limits
-	disp    *dispatcher
-	wakeup  chan struct{} // pokes the staff notifier
+	send   *tgbotapi.BotAPI
+	poll   *tgbotapi.BotAPI
+	limits *limits
+	disp   *dispatcher
+	wakeup chan struct{} // pokes the staff notifier
 
 	mu        sync.Mutex
 	staffChat int64

@@ -232,8 +232,8 @@ func runTranscript(t *testing.T, path string) {
 	f.Close()
 
 	h := newHarness(t)
-	var out []string  // the rewritten file
-	var got []string  // the bot's pending answers, as "<" lines
+	var out []string // the rewritten file
+	var got []string // the bot's pending answers, as "<" lines
 	flushGot := func() {
 		for _, g := range got {
 			t.Errorf("%s: unexpected answer: < %s", path, g)
