@@ -73,7 +73,9 @@ func (c *Console) input(line string) (dialogs.Input, bool) {
 		path = strings.TrimSpace(path)
 		st, err := os.Stat(path)
 		if err != nil || st.IsDir() {
-			c.print(dialogs.Message{Lang: dialogs.MatchLang(c.Lang, c.StaffLang), Parts: []dialogs.Text{dialogs.T("console.file_not_found", "Path", path)}})
+			// A local notice: the latest message's buttons stay pressable.
+			text, _ := c.Render.HTML(dialogs.Message{Lang: dialogs.MatchLang(c.Lang, c.StaffLang), Parts: []dialogs.Text{dialogs.T("console.file_not_found", "Path", path)}})
+			fmt.Fprintf(c.Out, "%s\n\n", Plain(text))
 			return in, false
 		}
 		in.Kind = dialogs.KindAttachment

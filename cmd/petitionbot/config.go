@@ -24,6 +24,9 @@ type config struct {
 	ProcName     string
 	ProcAddress  string
 	ProcPhone    string
+	ChatRate     float64 // messages per second to one chat
+	GlobalRate   float64 // messages per second overall
+	GroupRate    float64 // messages per minute into a group
 }
 
 var casePrefixRE = regexp.MustCompile(`^[A-Z]{1,10}$`)
@@ -82,6 +85,22 @@ func parseConfig(getenv func(string) string) (config, []string) {
 	}
 	if c.DefaultLang != "zh-Hans" && c.DefaultLang != "en" {
 		bad("BOT_DEFAULT_LANG must be zh-Hans or en, got %q", c.DefaultLang)
+	}
+	rates := []struct {
+		name string
+		def  float64
+		dst  *float64
+	}{{"TELEGRAM_CHAT_RATE", 1, &c.ChatRate}, {"TELEGRAM_GLOBAL_RATE", 25, &c.GlobalRate}, {"TELEGRAM_GROUP_RATE", 18, &c.GroupRate}}
+	for _, r := range rates {
+		*r.dst = r.def
+		if v := get(r.name, ""); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f <= 0 {
+				bad("%s must be a positive number, got %q", r.name, v)
+				continue
+			}
+			*r.dst = f
+		}
 	}
 	ttl, err := parseTTL(get("DRAFT_TTL", "7d"))
 	if err != nil {

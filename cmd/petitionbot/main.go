@@ -97,6 +97,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	tg, err := bot.NewTelegram(sendCtx, bot.TelegramConfig{
 		Token: cfg.Token, APIEndpoint: cfg.APIEndpoint, StaffChatID: cfg.StaffChatID,
 		StaffLang: cfg.DefaultLang, Location: cfg.Location,
+		PerChatRate: cfg.ChatRate, GlobalRate: cfg.GlobalRate, GroupPerMin: cfg.GroupRate,
 	}, svc, sessions, cases, render, log)
 	if err != nil {
 		return err

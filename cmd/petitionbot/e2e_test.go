@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/petitionbot/petitionbot/bot/fakeapi"
+	"github.com/petitionbot/petitionbot/store/redistest"
+)
+
+// TestTelegramEndToEnd runs the real program against the fake Bot API: a petitioner
+// applies with buttons and text, staff get exactly one alert, /status lists the case,
+// and SIGTERM (a cancelled context) ends the program cleanly with every update confirmed.
+func TestTelegramEndToEnd(t *testing.T) {
+	fake := fakeapi.New(t)
+	fake.AddChat(staffChat, "supergroup")
+	_, prefix := redistest.New(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"petitionbot"}, env(fake, prefix), strings.NewReader(""), io.Discard, io.Discard)
+	}()
+
+	c := &chat{t: t, fake: fake, id: petitioner}
+	c.firstHalf()
+	c.secondHalf()
+
+	review := c.expect("r:submit")
+	if !strings.Contains(review.Text, "&lt;b&gt;&amp;&lt;/b&gt;") {
+		t.Errorf("user text not escaped in the review: %q", review.Text)
+	}
+	c.press("r:submit")
+	number := c.expectText(`JC-\d{4}-\d{6}`)
+
+	if !fake.WaitFor(func() bool { return len(fake.Sent(staffChat)) >= 1 }, wait) {
+		t.Fatal("no staff alert")
+	}
+	time.Sleep(300 * time.Millisecond) // a duplicate would arrive by now
+	alerts := fake.Sent(staffChat)
+	if len(alerts) != 1 {
+		t.Fatalf("%d staff alerts, want exactly 1", len(alerts))
+	}
+	a := alerts[0].PlainText
+	for _, want := range []string{number, "**************0033", "（2021）黔05行终123号", "某某镇人民政府", "毕节市中级人民法院", "张三"} {
+		if !strings.Contains(a, want) {
+			t.Errorf("staff alert lacks %q:\n%s", want, a)
+		}
+	}
+	if strings.Contains(a, "520502198506120033") {
+		t.Error("staff alert shows the full ID number")
+	}
+
+	before := len(fake.Sent(petitioner))
+	fake.SendText(petitioner, petitioner, "/status")
+	c.expect("w:" + number)
+	if len(fake.Sent(petitioner)) <= before {
+		t.Fatal("no answer to /status")
+	}
+
+	presses := 0
+	for _, q := range fake.Calls("answerCallbackQuery") {
+		if q.Get("callback_query_id") != "" {
+			presses++
+		}
+	}
+	if presses == 0 || presses != len(fake.AnsweredCallbacks()) {
+		t.Errorf("answered %d of the presses", presses)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v after SIGTERM", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the program did not stop")
+	}
+	if fake.Pending() != 0 {
+		t.Errorf("%d updates left unconfirmed", fake.Pending())
+	}
+}
+
+// TestStaffChatMigration: a staff group upgraded to a supergroup is followed.
+func TestStaffChatMigration(t *testing.T) {
+	fake := fakeapi.New(t)
+	fake.AddChat(staffChat, "group")
+	newID := int64(-1009999)
+	fake.MigrateChat(staffChat, newID)
+	_, prefix := redistest.New(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go run(ctx, []string{"petitionbot"}, env(fake, prefix), strings.NewReader(""), io.Discard, io.Discard)
+
+	c := &chat{t: t, fake: fake, id: petitioner}
+	c.firstHalf()
+	c.secondHalf()
+	c.press("r:submit")
+	c.expectText(`JC-\d{4}-\d{6}`)
+	if !fake.WaitFor(func() bool { return len(fake.Sent(newID)) == 1 }, wait) {
+		t.Fatalf("the alert did not reach the migrated chat: old %d, new %d", len(fake.Sent(staffChat)), len(fake.Sent(newID)))
+	}
+}
