@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	"github.com/petitionbot/petitionbot/dialogs"
+	"github.com/petitionbot/petitionbot/store"
 )
 
 // consoleChat is the chat and user id of the one console petitioner.
@@ -142,7 +143,10 @@ func (c *Console) drain(ctx context.Context) error {
 		if !ok {
 			return nil
 		}
-		cs, err := c.Notices.Get(ctx, n.Number)
+		var cs dialogs.Case
+		if n.Kind != store.NoticeQuestion {
+			cs, err = c.Notices.Get(ctx, n.Number)
+		}
 		if err == nil {
 			c.print(staffMessage(n, cs, c.StaffLang, c.Location))
 		}

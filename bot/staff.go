@@ -11,6 +11,9 @@ import (
 
 // staffMessage builds the staff chat message for a notice.
 func staffMessage(n store.Notice, c dialogs.Case, lang string, loc *time.Location) dialogs.Message {
+	if n.Kind == store.NoticeQuestion && n.Question != nil {
+		return dialogs.StaffQuestion(*n.Question, lang, loc)
+	}
 	if n.Kind == store.NoticeWithdrawn {
 		return dialogs.StaffWithdrawn(c, lang, loc, n.At)
 	}
@@ -57,7 +60,10 @@ func (t *Telegram) sendNextNotice(ctx context.Context) (sent bool, err error) {
 	if err != nil || !ok {
 		return false, err
 	}
-	c, err := t.notices.Get(ctx, n.Number)
+	var c dialogs.Case
+	if n.Kind != store.NoticeQuestion {
+		c, err = t.notices.Get(ctx, n.Number)
+	}
 	if errors.Is(err, dialogs.ErrNotFound) {
 		t.log.Error("a staff notice names a missing case; dropped", "case", n.Number)
 		return true, t.notices.AckNotice(ctx)

@@ -21,6 +21,7 @@ type Config struct {
 	DraftTTL      time.Duration    // how long a silent draft is kept; default 7 days
 	Procuratorate Procuratorate
 	NewID         func() string // draft ids; default 16 random hex characters
+	StaffUserIDs  []int64       // may use /kbstats
 }
 
 // Engine runs the petitioner conversation. It is safe for concurrent use: all state is
@@ -28,12 +29,12 @@ type Config struct {
 type Engine struct {
 	cfg   Config
 	cases Cases
-	kb    Answerer
+	kb    *Knowledge
 }
 
 // NewEngine returns an engine recording cases in cases and answering questions with kb
 // (nil: questions get a "coming soon, call 12309" reply).
-func NewEngine(cfg Config, cases Cases, kb Answerer) *Engine {
+func NewEngine(cfg Config, cases Cases, kb *Knowledge) *Engine {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -87,7 +88,7 @@ func (e *Engine) today() time.Time {
 // infrastructure failure (the case register or the knowledge base); the session must
 // then not be stored.
 func (e *Engine) Handle(ctx context.Context, s *Session, in Input) ([]Message, error) {
-	r := &replies{lang: s.Lang, chat: in.ChatID}
+	r := &replies{lang: s.Lang, chat: in.ChatID, update: in.UpdateID}
 	if r.lang == "" {
 		r.lang = MatchLang(in.LangCode, e.cfg.DefaultLang)
 	}
@@ -144,6 +145,8 @@ func (e *Engine) command(ctx context.Context, r *replies, s *Session, in Input, 
 		return e.status(ctx, r, s, in.ChatID)
 	case "/ask":
 		return e.ask(ctx, r, s, strings.TrimSpace(arg))
+	case "/kbstats":
+		return e.kbStats(ctx, r, in.UserID)
 	default:
 		r.say(T("unknown_command"))
 		e.reprompt(r, s)
@@ -163,6 +166,12 @@ func (e *Engine) text(ctx context.Context, r *replies, s *Session, in Input, tex
 	case s.Draft != nil && s.Active:
 		e.answerText(r, s, text)
 	case s.Draft != nil:
+		// A question asked with a draft waiting: the answer, then the offer to continue.
+		if e.kb != nil {
+			if err := e.answerKB(ctx, r, s, text); err != nil {
+				return err
+			}
+		}
 		e.offerDraft(r, s)
 	default:
 		return e.freeText(ctx, r, s, text)

@@ -69,6 +69,9 @@ func (e *Engine) prompt(r *replies, s *Session) {
 	if f.docs {
 		nav = append(nav, btn("nav.done", "n:done:"+f.id))
 	}
+	if e.kb != nil {
+		nav = append(nav, btn("nav.ask", "n:ask:"+f.id))
+	}
 	if len(nav) > 0 {
 		buttons = append(buttons, nav)
 	}
@@ -183,6 +186,10 @@ func (e *Engine) navigate(r *replies, s *Session, action string) {
 		d.Field = e.following(d, i, f.step)
 	case action == "done" && f.docs:
 		d.Field = e.following(d, i, f.step)
+	case action == "ask":
+		s.Asking = true
+		r.say(T("kb.ask_prompt"))
+		return
 	default:
 		r.say(T("stale"))
 	}

@@ -3,13 +3,80 @@ package dialogs
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
+
+	"github.com/petitionbot/petitionbot/knowledge"
 )
 
-// Answerer answers legal questions from the knowledge base. Answer returns the message
-// parts and buttons to show; answered is false when the base had no confident answer.
-type Answerer interface {
-	Answer(ctx context.Context, chatID int64, lang, question string) (parts []Text, buttons [][]Button, err error)
+// Retriever finds knowledge-base entries for a question (knowledge.Index).
+type Retriever interface {
+	Search(lang, question string) knowledge.Result
+	Entry(id string) (knowledge.Entry, bool)
 }
+
+// Composer phrases an answer from retrieved entries with a language model. It returns the
+// ids it cited; an answer citing none, or an error, is not used.
+type Composer interface {
+	Answer(ctx context.Context, lang, question string, retrieved []knowledge.Entry) (string, []string, error)
+}
+
+// KB event kinds recorded for /kbstats.
+const (
+	EventAsked      = "asked"      // an entry was given as the answer
+	EventHelpful    = "helpful"    // rated helpful
+	EventUnhelpful  = "unhelpful"  // rated not helpful
+	EventUnanswered = "unanswered" // no confident answer
+)
+
+// KBEvent is one thing to count for /kbstats.
+type KBEvent struct {
+	Kind     string    `json:"kind"`
+	EntryID  string    `json:"entry,omitempty"`
+	Lang     string    `json:"lang"`
+	Question string    `json:"q,omitempty"` // only for unanswered questions
+	At       time.Time `json:"at"`
+}
+
+// Question is a petitioner's question passed to staff.
+type Question struct {
+	ChatID int64     `json:"chat"`
+	UserID int64     `json:"user"`
+	Lang   string    `json:"lang"`
+	Text   string    `json:"text"`
+	At     time.Time `json:"at"`
+}
+
+// KBStats is what /kbstats shows.
+type KBStats struct {
+	Asked      []Count   // most given entries, most first
+	Unhelpful  []Count   // most "not helpful" ratings, most first
+	Unanswered []KBEvent // latest questions without an answer, newest first
+}
+
+// Count is an entry id and how often something happened to it.
+type Count struct {
+	ID string
+	N  int64
+}
+
+// KBLog records knowledge-base events and hand-offs. Both writes are idempotent on
+// eventID, so a redelivered update counts once.
+type KBLog interface {
+	Record(ctx context.Context, eventID string, ev KBEvent) error
+	HandOff(ctx context.Context, eventID string, q Question) error
+	Stats(ctx context.Context) (KBStats, error)
+}
+
+// Knowledge is the knowledge base as the engine uses it. Composer is optional.
+type Knowledge struct {
+	Index    Retriever
+	Composer Composer
+	Log      KBLog
+}
+
+// maxQuestion bounds a stored question.
+const maxQuestion = 500
 
 // ask handles /ask: with a question it answers at once, without one the next text is
 // taken as the question. The current step's question follows the answer.
@@ -29,28 +96,191 @@ func (e *Engine) answerQuestion(ctx context.Context, r *replies, s *Session, q s
 		e.reprompt(r, s)
 		return nil
 	}
-	parts, buttons, err := e.kb.Answer(ctx, r.chat, r.lang, q)
-	if err != nil {
-		return fmt.Errorf("answer question: %w", err)
+	if err := e.answerKB(ctx, r, s, q); err != nil {
+		return err
 	}
-	r.ask(parts, buttons)
 	e.reprompt(r, s)
 	return nil
 }
 
-// freeText handles text outside any step, with no draft: a question once the knowledge
-// base is there, otherwise the menu.
+// freeText handles text outside any step: a legal question.
 func (e *Engine) freeText(ctx context.Context, r *replies, s *Session, text string) error {
 	if e.kb == nil {
 		e.menu(r, T("menu.hint"))
 		return nil
 	}
-	return e.answerQuestion(ctx, r, s, text)
+	return e.answerKB(ctx, r, s, text)
 }
 
-// kbButton handles the knowledge base's buttons (related topics, feedback, hand-off).
-func (e *Engine) kbButton(ctx context.Context, r *replies, s *Session, in Input, arg string) error {
-	r.say(T("stale"))
-	e.reprompt(r, s)
+// Reply is the bot's answer to a question, for the "ask" command.
+type Reply struct {
+	Result  knowledge.Result
+	Message Message
+}
+
+// Ask answers a question outside any chat, exactly as the bot would, recording nothing.
+func (e *Engine) Ask(ctx context.Context, lang, question string) (Reply, error) {
+	r := &replies{lang: lang}
+	res, err := e.respond(ctx, r, &Session{}, question, false)
+	if err != nil || len(r.msgs) == 0 {
+		return Reply{Result: res}, err
+	}
+	return Reply{Result: res, Message: r.msgs[0]}, nil
+}
+
+func (e *Engine) answerKB(ctx context.Context, r *replies, s *Session, q string) error {
+	_, err := e.respond(ctx, r, s, q, true)
+	return err
+}
+
+// respond searches the base and adds the reply: an entry's answer with its basis and the
+// feedback buttons; or, when not sure, related topics and a hand-off to staff; or, out
+// of scope, what this assistant covers.
+func (e *Engine) respond(ctx context.Context, r *replies, s *Session, q string, record bool) (knowledge.Result, error) {
+	q = strings.TrimSpace(q)
+	if len([]rune(q)) > maxQuestion {
+		q = string([]rune(q)[:maxQuestion])
+	}
+	res := e.kb.Index.Search(r.lang, q)
+	switch {
+	case res.Answered:
+		entry, _ := e.kb.Index.Entry(res.Matches[0].ID)
+		r.ask(e.entryAnswer(ctx, r.lang, q, entry, res), feedbackButtons(entry.ID))
+		return res, e.record(ctx, record, r, "a", KBEvent{Kind: EventAsked, EntryID: entry.ID})
+	case res.OutOfScope:
+		r.say(T("kb.out_of_scope"))
+	default:
+		var buttons [][]Button
+		for _, m := range res.Matches[:min(3, len(res.Matches))] {
+			if en, ok := e.kb.Index.Entry(m.ID); ok {
+				buttons = append(buttons, row(Button{Label: T("kb.topic", "Title", en.In(r.lang).Title), Data: "k:e:" + en.ID}))
+			}
+		}
+		buttons = append(buttons, row(btn("kb.handoff", "k:staff")))
+		s.Question = q
+		r.ask([]Text{T("kb.not_sure")}, buttons)
+	}
+	return res, e.record(ctx, record, r, "u", KBEvent{Kind: EventUnanswered, Question: q})
+}
+
+// entryAnswer is an entry's answer, phrased by the language model when one is configured
+// and it cites the retrieved entries; otherwise the entry's own text.
+func (e *Engine) entryAnswer(ctx context.Context, lang, q string, entry knowledge.Entry, res knowledge.Result) []Text {
+	t := entry.In(lang)
+	answer := t.Answer
+	if e.kb.Composer != nil && q != "" {
+		var retrieved []knowledge.Entry
+		for _, m := range res.Matches[:min(3, len(res.Matches))] {
+			if en, ok := e.kb.Index.Entry(m.ID); ok {
+				retrieved = append(retrieved, en)
+			}
+		}
+		if text, cited, err := e.kb.Composer.Answer(ctx, lang, q, retrieved); err == nil && len(cited) > 0 {
+			answer = text
+		}
+	}
+	return []Text{
+		T("kb.answer", "Title", t.Title, "Answer", strings.TrimSpace(answer)),
+		T("kb.basis", "Basis", t.Basis, "ID", entry.ID, "Reviewed", entry.Reviewed),
+		T("kb.disclaimer"),
+	}
+}
+
+func feedbackButtons(id string) [][]Button {
+	return [][]Button{row(btn("kb.helpful", "k:up:"+id), btn("kb.unhelpful", "k:down:"+id))}
+}
+
+// record logs a KB event once per update (suffix tells events of one update apart).
+func (e *Engine) record(ctx context.Context, on bool, r *replies, suffix string, ev KBEvent) error {
+	if !on || e.kb.Log == nil {
+		return nil
+	}
+	ev.Lang, ev.At = r.lang, e.now()
+	if err := e.kb.Log.Record(ctx, r.update+":"+suffix, ev); err != nil {
+		return fmt.Errorf("record kb event: %w", err)
+	}
 	return nil
+}
+
+// kbButton handles the knowledge base's buttons: a related topic, a rating, a hand-off.
+func (e *Engine) kbButton(ctx context.Context, r *replies, s *Session, in Input, arg string) error {
+	if e.kb == nil {
+		return e.stale(r, s)
+	}
+	kind, id, _ := strings.Cut(arg, ":")
+	switch kind {
+	case "e":
+		entry, ok := e.kb.Index.Entry(id)
+		if !ok {
+			return e.stale(r, s)
+		}
+		r.ask(e.entryAnswer(ctx, r.lang, "", entry, knowledge.Result{}), feedbackButtons(id))
+		return e.record(ctx, true, r, "a", KBEvent{Kind: EventAsked, EntryID: id})
+	case "up", "down":
+		if _, ok := e.kb.Index.Entry(id); !ok {
+			return e.stale(r, s)
+		}
+		ev := KBEvent{Kind: EventHelpful, EntryID: id}
+		if kind == "down" {
+			ev.Kind = EventUnhelpful
+		}
+		r.say(T("kb.thanks"))
+		return e.record(ctx, true, r, "r", ev)
+	case "staff":
+		if s.Question == "" || e.kb.Log == nil {
+			return e.stale(r, s)
+		}
+		q := Question{ChatID: in.ChatID, UserID: in.UserID, Lang: r.lang, Text: s.Question, At: e.now()}
+		if err := e.kb.Log.HandOff(ctx, r.update, q); err != nil {
+			return fmt.Errorf("hand question to staff: %w", err)
+		}
+		s.Question = ""
+		r.say(T("kb.handed_off"))
+		e.reprompt(r, s)
+		return nil
+	}
+	return e.stale(r, s)
+}
+
+// kbStats answers /kbstats for staff members.
+func (e *Engine) kbStats(ctx context.Context, r *replies, userID int64) error {
+	if !e.isStaff(userID) || e.kb == nil || e.kb.Log == nil {
+		r.say(T("unknown_command"))
+		return nil
+	}
+	st, err := e.kb.Log.Stats(ctx)
+	if err != nil {
+		return fmt.Errorf("kb stats: %w", err)
+	}
+	parts := []Text{T("kbstats.asked")}
+	for _, c := range st.Asked {
+		parts = append(parts, T("kbstats.line", "ID", c.ID).N(int(c.N)).Line())
+	}
+	parts = append(parts, T("kbstats.unhelpful"))
+	for _, c := range st.Unhelpful {
+		parts = append(parts, T("kbstats.line", "ID", c.ID).N(int(c.N)).Line())
+	}
+	parts = append(parts, T("kbstats.unanswered"))
+	for _, q := range st.Unanswered {
+		parts = append(parts, T("kbstats.question", "Time", e.formatTime(q.At), "Question", q.Question).Line())
+	}
+	r.say(parts...)
+	return nil
+}
+
+func (e *Engine) isStaff(userID int64) bool {
+	for _, id := range e.cfg.StaffUserIDs {
+		if id == userID {
+			return true
+		}
+	}
+	return false
+}
+
+// StaffQuestion is the staff chat message for a question passed on by a petitioner.
+func StaffQuestion(q Question, lang string, loc *time.Location) Message {
+	return Message{Lang: lang, Staff: true, Parts: []Text{
+		T("staff.question", "Chat", fmt.Sprint(q.ChatID), "User", fmt.Sprint(q.UserID),
+			"Time", q.At.In(loc).Format("2006-01-02 15:04"), "Question", q.Text),
+	}}
 }

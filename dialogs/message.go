@@ -95,6 +95,7 @@ type Attachment struct {
 
 // Input is one thing a petitioner did in a private chat.
 type Input struct {
+	UpdateID    string // unique per update; set by Service.Process
 	ChatID      int64
 	UserID      int64
 	LangCode    string // the client's language (Telegram's language_code), may be empty

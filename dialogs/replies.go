@@ -2,9 +2,10 @@ package dialogs
 
 // replies collects the messages of one Handle call, all in the session's language.
 type replies struct {
-	lang string
-	chat int64
-	msgs []Message
+	lang   string
+	chat   int64
+	update string // the update being handled, for idempotent records
+	msgs   []Message
 }
 
 // say adds a message without buttons.

@@ -33,6 +33,7 @@ func (sv *Service) Process(ctx context.Context, updateID string, in Input) error
 	if seen {
 		return nil
 	}
+	in.UpdateID = updateID
 	s, err := sv.Store.Load(ctx, in.ChatID)
 	if err != nil {
 		return fmt.Errorf("load session %d: %w", in.ChatID, err)

@@ -10,6 +10,9 @@ type Session struct {
 	Active  bool   `json:"active,omitempty"`  // the user is answering Draft.Field
 	Confirm string `json:"confirm,omitempty"` // a yes/no question awaiting an answer
 	Asking  bool   `json:"asking,omitempty"`  // the next text is a legal question
+	// Question is the last question the knowledge base could not answer, kept so that the
+	// petitioner can pass it to staff.
+	Question string `json:"question,omitempty"`
 }
 
 // Draft is an application being filled in. Values holds normalised answers by field id.

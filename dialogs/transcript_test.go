@@ -10,10 +10,14 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/petitionbot/petitionbot/dialogs"
+	"github.com/petitionbot/petitionbot/knowledge"
 	"github.com/petitionbot/petitionbot/store"
 	"github.com/petitionbot/petitionbot/store/redistest"
 )
@@ -35,6 +39,28 @@ var update = flag.Bool("update", false, "rewrite transcript expectations")
 
 func TestMain(m *testing.M) { redistest.Main(m) }
 
+var (
+	indexOnce sync.Once
+	index     *knowledge.Index
+	indexErr  error
+)
+
+// testIndex indexes the embedded knowledge base once for all transcripts.
+func testIndex(t *testing.T) *knowledge.Index {
+	indexOnce.Do(func() {
+		entries, err := knowledge.Load(knowledge.Embedded())
+		if err != nil {
+			indexErr = err
+			return
+		}
+		index, indexErr = knowledge.NewIndex(entries)
+	})
+	if indexErr != nil {
+		t.Fatal(indexErr)
+	}
+	return index
+}
+
 func TestTranscripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/transcripts/*.txt")
 	if err != nil || len(files) == 0 {
@@ -47,6 +73,8 @@ func TestTranscripts(t *testing.T) {
 
 type harness struct {
 	t        *testing.T
+	rdb      *redis.Client
+	prefix   string
 	svc      *dialogs.Service
 	sessions *store.Sessions
 	cases    *store.Cases
@@ -58,9 +86,15 @@ type harness struct {
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 
-func newHarness(t *testing.T) *harness {
+// newHarness builds the engine on a fresh key prefix; withKB adds the embedded knowledge
+// base (transcripts named kb_*.txt).
+func newHarness(t *testing.T, withKB bool) *harness {
 	rdb, prefix := redistest.New(t)
-	h := &harness{t: t, now: time.Date(2026, 11, 27, 10, 0, 0, 0, shanghai)}
+	h := &harness{t: t, rdb: rdb, prefix: prefix, now: time.Date(2026, 11, 27, 10, 0, 0, 0, shanghai)}
+	var kb *dialogs.Knowledge
+	if withKB {
+		kb = &dialogs.Knowledge{Index: testIndex(t), Log: store.NewKBLog(rdb, prefix)}
+	}
 	h.sessions = store.NewSessions(rdb, prefix, 7*24*time.Hour)
 	h.cases = store.NewCases(rdb, prefix, "JC", shanghai)
 	ids := 0
@@ -68,7 +102,8 @@ func newHarness(t *testing.T) *harness {
 		Now: func() time.Time { return h.now }, Location: shanghai, DefaultLang: dialogs.LangZh,
 		Procuratorate: dialogs.Procuratorate{Name: "测试市人民检察院", Address: "测试路1号", Phone: "0857-1234567"},
 		NewID:         func() string { ids++; return "draft" + strconv.Itoa(ids) },
-	}, h.cases, nil)
+		StaffUserIDs:  []int64{100},
+	}, h.cases, kb)
 	h.svc = &dialogs.Service{Engine: engine, Store: h.sessions}
 	return h
 }
@@ -154,6 +189,9 @@ func describe(m dialogs.Message) string {
 // messages, its arguments in braces.
 func textKey(t dialogs.Text) string {
 	s := t.Key
+	if t.Key == "kb.basis" {
+		s += "{" + t.Args["ID"] + "}"
+	}
 	if strings.HasPrefix(t.Key, "screen.") || strings.HasPrefix(t.Key, "err.") {
 		var args []string
 		for k, v := range t.Args {
@@ -200,6 +238,12 @@ func (h *harness) check(line string) {
 		}
 		sc := cs[0].Screening
 		got = fmt.Sprintf("%s/%s/%d", sc.Result, sc.Deadline, sc.DaysLeft)
+	case "notices":
+		n, err := h.rdb.LLen(ctx, h.prefix+"{cases}:notices").Result()
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		got = strconv.FormatInt(n, 10)
 	case "cases", "status":
 		cs, err := h.cases.ByChat(ctx, 100)
 		if err != nil {
@@ -231,7 +275,7 @@ func runTranscript(t *testing.T, path string) {
 	}
 	f.Close()
 
-	h := newHarness(t)
+	h := newHarness(t, strings.HasPrefix(filepath.Base(path), "kb_"))
 	var out []string // the rewritten file
 	var got []string // the bot's pending answers, as "<" lines
 	flushGot := func() {

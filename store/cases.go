@@ -14,15 +14,17 @@ import (
 
 // Notice is a staff notification waiting to be sent: a new case or a withdrawal.
 type Notice struct {
-	Kind   string    `json:"kind"` // NoticeNew or NoticeWithdrawn
-	Number string    `json:"number"`
-	At     time.Time `json:"at"`
+	Kind     string            `json:"kind"` // NoticeNew, NoticeWithdrawn or NoticeQuestion
+	Number   string            `json:"number,omitempty"`
+	At       time.Time         `json:"at"`
+	Question *dialogs.Question `json:"question,omitempty"` // for NoticeQuestion
 }
 
 // Notice kinds.
 const (
 	NoticeNew       = "new"
 	NoticeWithdrawn = "withdrawn"
+	NoticeQuestion  = "question"
 )
 
 // Cases is the case register in Redis.

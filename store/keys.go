@@ -17,4 +17,9 @@ func (k keys) caseRec(number string) string  { return k.cases() + "case:" + numb
 func (k keys) byDraft(draftID string) string { return k.cases() + "draft:" + draftID }
 func (k keys) byChat(id int64) string        { return k.cases() + "chat:" + strconv.FormatInt(id, 10) }
 func (k keys) notices() string               { return k.cases() + "notices" }
+func (k keys) kb() string                    { return k.prefix + "{kb}:" }
+func (k keys) kbEvent(id string) string      { return k.kb() + "ev:" + id }
+func (k keys) kbCount(kind string) string    { return k.kb() + kind }
+func (k keys) kbUnanswered() string          { return k.kb() + "unanswered" }
+func (k keys) handoff(id string) string      { return k.cases() + "handoff:" + id }
 func (k keys) staffChat() string             { return k.prefix + "staffchat" }

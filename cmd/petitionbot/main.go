@@ -33,6 +33,8 @@ func main() {
 	case err == nil:
 	case errors.Is(err, errUsage):
 		os.Exit(2)
+	case errors.Is(err, errKBProblems):
+		os.Exit(1)
 	default:
 		fmt.Fprintln(os.Stderr, "petitionbot:", err)
 		os.Exit(1)
@@ -45,6 +47,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return subcommand(ctx, args[1:], getenv, stdout, stderr)
 	}
 	cfg, problems := parseConfig(getenv)
+	kc, kbProblems := parseKBConfig(getenv)
+	problems = append(problems, kbProblems...)
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(stderr, "config:", p)
@@ -70,12 +74,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 	sessions := store.NewSessions(rdb, cfg.RedisPrefix, cfg.DraftTTL)
 	cases := store.NewCases(rdb, cfg.RedisPrefix, cfg.CasePrefix, cfg.Location)
+	kb, ix, err := openKnowledge(kc, store.NewKBLog(rdb, cfg.RedisPrefix))
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
 	engine := dialogs.NewEngine(dialogs.Config{
 		Location:      cfg.Location,
 		DefaultLang:   cfg.DefaultLang,
 		DraftTTL:      cfg.DraftTTL,
 		Procuratorate: dialogs.Procuratorate{Name: cfg.ProcName, Address: cfg.ProcAddress, Phone: cfg.ProcPhone},
-	}, cases, nil)
+		StaffUserIDs:  cfg.StaffUserIDs,
+	}, cases, kb)
 	svc := &dialogs.Service{Engine: engine, Store: sessions}
 
 	if cfg.Token == "" {

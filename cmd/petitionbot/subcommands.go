@@ -18,6 +18,12 @@ func subcommand(ctx context.Context, args []string, getenv func(string) string, 
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
+	case "ask":
+		return askCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "kb":
+		if len(args) >= 2 && args[1] == "check" {
+			return kbCheckCmd(args[2:], stdout, stderr)
+		}
 	}
 	fmt.Fprintf(stderr, "petitionbot: unknown command %q\n%s\n", args[0], usage)
 	return errUsage
