@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/petitionbot/petitionbot/bot/fakeapi"
+	"github.com/petitionbot/petitionbot/store/redistest"
+)
+
+// fakeLLM is an OpenAI-compatible chat-completions server whose behaviour a test sets.
+type fakeLLM struct {
+	mu    sync.Mutex
+	reply string        // the assistant's content
+	delay time.Duration // answer after this long
+	calls int
+}
+
+func (f *fakeLLM) set(reply string, delay time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reply, f.delay = reply, delay
+}
+
+func (f *fakeLLM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	reply, delay := f.reply, f.delay
+	f.calls++
+	f.mu.Unlock()
+	select {
+	case <-time.After(delay):
+	case <-r.Context().Done():
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{
+		"id": "x", "object": "chat.completion", "model": "test-model",
+		"choices": []map[string]any{{"index": 0, "finish_reason": "stop",
+			"message": map[string]any{"role": "assistant", "content": reply}}},
+	})
+}
+
+// TestKnowledgeOnTelegram: questions get sourced answers with feedback buttons, phrased by
+// the language model only when it cites a retrieved entry; a low-confidence question can
+// be passed to staff; /ask inside the application returns to the same step; hostile
+// input never breaks a message.
+func TestKnowledgeOnTelegram(t *testing.T) {
+	llm := &fakeLLM{}
+	srv := httptest.NewServer(llm)
+	defer srv.Close()
+	fake := fakeapi.New(t)
+	fake.AddChat(staffChat, "supergroup")
+	_, prefix := redistest.New(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	getenv := env(fake, prefix, "OPENAI_API_KEY", "k", "OPENAI_BASE_URL", srv.URL+"/v1",
+		"OPENAI_MODEL", "test-model", "OPENAI_TIMEOUT", "500ms")
+	go run(ctx, []string{"petitionbot"}, getenv, strings.NewReader(""), io.Discard, io.Discard)
+	c := &chat{t: t, fake: fake, id: petitioner}
+
+	ask := func(q string) fakeapi.SentMessage {
+		t.Helper()
+		c.fake.SendText(c.id, c.id, q)
+		return c.expect("k:up:apply.fees")
+	}
+	llm.set("模型的回答：申请监督不收受理费。[apply.fees]", 0)
+	if m := ask("申请监督要花钱吗"); !strings.Contains(m.PlainText, "模型的回答") || !strings.Contains(m.PlainText, "apply.fees") {
+		t.Errorf("a cited model answer should be used:\n%s", m.PlainText)
+	}
+	for name, mode := range map[string]struct {
+		reply string
+		delay time.Duration
+	}{"no citation": {"模型的回答：没有引用。", 0}, "timeout": {"模型的回答：太慢了 [apply.fees]", 2 * time.Second}} {
+		llm.set(mode.reply, mode.delay)
+		before := len(fake.Sent(c.id))
+		c.fake.SendText(c.id, c.id, "申请监督收不收费")
+		if !fake.WaitFor(func() bool { return len(fake.Sent(c.id)) > before }, wait) {
+			t.Fatalf("%s: no answer", name)
+		}
+		m := fake.Sent(c.id)[before]
+		if strings.Contains(m.PlainText, "模型的回答") || !strings.Contains(m.PlainText, "apply.fees") {
+			t.Errorf("%s: the entry's own answer should be used:\n%s", name, m.PlainText)
+		}
+	}
+
+	// Low confidence: related topics and a hand-off to staff.
+	c.fake.SendText(c.id, c.id, "行政赔偿的金额怎么计算")
+	c.press("k:staff")
+	if !fake.WaitFor(func() bool {
+		for _, m := range fake.Sent(staffChat) {
+			if strings.Contains(m.PlainText, "行政赔偿的金额怎么计算") {
+				return true
+			}
+		}
+		return false
+	}, wait) {
+		t.Fatal("the handed-off question did not reach the staff chat")
+	}
+
+	// Inside the application /ask answers, then the same step is asked again.
+	c.fake.SendText(c.id, c.id, "/start")
+	c.press("m:apply")
+	c.press("f:consent:yes")
+	c.press("f:consent_sensitive:yes")
+	c.expect("f:target:judgment")
+	n := len(fake.Sent(c.id))
+	c.fake.SendText(c.id, c.id, "/ask 抗诉是什么意思")
+	if !fake.WaitFor(func() bool { return len(fake.Sent(c.id)) >= n+2 }, wait) {
+		t.Fatal("no answer to /ask")
+	}
+	if m, _ := c.latestButtons(); !hasButton(m, "f:target:judgment") {
+		t.Errorf("after /ask the same step should be asked again, got %s", m.PlainText)
+	}
+	if !strings.Contains(fake.Sent(c.id)[n].PlainText, "review.protest") {
+		t.Errorf("/ask should answer about review.protest:\n%s", fake.Sent(c.id)[n].PlainText)
+	}
+
+	// Hostile input at a text step: every one gets an answer that Telegram accepted.
+	c.press("f:target:judgment")
+	c.press("f:retrial:rejected")
+	c.say("n:back:key_date", "2026-09-01")
+	c.press("f:applicant_type:individual")
+	for _, in := range []string{strings.Repeat("长", 10000), "😀😀😀", "<b>张</b> & <i>三", "</b></i>&amp;", "张\x00三\x07"} {
+		before := len(fake.Sent(c.id))
+		c.fake.SendText(c.id, c.id, in)
+		if !fake.WaitFor(func() bool { return len(fake.Sent(c.id)) >= before+2 }, wait) {
+			t.Fatalf("no complete answer to %.20q", in)
+		}
+	}
+	// Control characters are dropped: the last one was taken as the name 张三.
+	c.expect("f:id_type:resident")
+}
