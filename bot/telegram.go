@@ -86,7 +86,7 @@ func NewTelegram(sendCtx context.Context, cfg TelegramConfig, svc *dialogs.Servi
 	return &Telegram{
 		cfg: cfg, svc: svc, out: out, notices: notices, render: r, log: log,
 		send: send, limits: newLimits(cfg.PerChatRate, cfg.GlobalRate, cfg.GroupPerMin),
-		disp: newDispatcher(), wakeup: make(chan struct{}, 1), staffChat: cfg.StaffChatID,
+		disp: newDispatcher(log), wakeup: make(chan struct{}, 1), staffChat: cfg.StaffChatID,
 	}, nil
 }
 

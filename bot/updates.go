@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strconv"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -24,11 +25,13 @@ func (t *Telegram) dispatch(ctx context.Context, u tgbotapi.Update, stored func(
 		return
 	}
 	t.disp.do(in.ChatID, func() {
+		once := sync.OnceFunc(stored)
+		defer once() // even if handling panicked, the poller must go on
 		if u.CallbackQuery != nil {
 			t.answerCallback(ctx, u.CallbackQuery)
 		}
 		t.process(ctx, "tg:"+strconv.Itoa(u.UpdateID), in)
-		stored()
+		once()
 		t.flush(ctx, in.ChatID)
 		t.pokeStaff()
 	})

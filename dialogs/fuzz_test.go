@@ -66,7 +66,7 @@ func FuzzHandle(f *testing.F) {
 // noCases is a register that is never reached by typed text at these steps.
 type noCases struct{}
 
-func (noCases) Submit(context.Context, dialogs.Case) (string, error)   { return "JC-2026-000001", nil }
+func (noCases) Submit(context.Context, dialogs.Case) (string, error)  { return "JC-2026-000001", nil }
 func (noCases) ByChat(context.Context, int64) ([]dialogs.Case, error) { return nil, nil }
 func (noCases) Withdraw(context.Context, int64, string, time.Time) (bool, error) {
 	return false, dialogs.ErrNotFound

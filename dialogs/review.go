@@ -74,14 +74,27 @@ func (e *Engine) summaryLine(d *Draft, f field) Text {
 	return t
 }
 
+// applicableValues returns the answers of the fields that apply to the draft: an answer
+// left behind by a changed choice (a resident ID after switching to another document) is
+// not part of the case.
+func applicableValues(d *Draft) map[string]string {
+	values := make(map[string]string, len(d.Values))
+	for _, f := range flow {
+		if v, ok := d.Values[f.id]; ok && f.appliesTo(d) {
+			values[f.id] = v
+		}
+	}
+	if isMinor(d) {
+		values["minor"] = "yes"
+	}
+	return values
+}
+
 // submit records the case (once per draft, however often it is retried) and sends the
 // receipt.
 func (e *Engine) submit(ctx context.Context, r *replies, s *Session, in Input) error {
 	d := s.Draft
-	values := make(map[string]string, len(d.Values))
-	for k, v := range d.Values {
-		values[k] = v
-	}
+	values := applicableValues(d)
 	now := e.now()
 	c := Case{
 		DraftID:   d.ID,
