@@ -138,6 +138,19 @@ func (s scope) offTopic(norm string) bool { return s.outside.any(norm) && !s.top
 // single domain word.
 func (s scope) foreign(norm string) bool { return s.offTopic(norm) || !s.domain.any(norm) }
 
+// functionChars are frequent Chinese function characters: particles, pronouns, question words,
+// auxiliaries, negations and measure words. The cjk analyser cuts text into overlapping bigrams,
+// so a question yields many bigrams that straddle a word boundary (了怎, 和纪, 院和) or consist of
+// generic question words (怎么, 什么); a bigram with one of these characters says little about
+// what is asked and weighs less in the confidence measures.
+const functionChars = "的了吗呢啊吧么呀嘛是在和与及或有就都也还又才把被给让跟对向从到我你他她它们这那个些哪什怎啥咋要会能可得过着不没很太更最一几多少去来说想该俺咱"
+
+// isFunctionTerm reports whether an analysed term of lang is a Chinese bigram (or character)
+// containing a function character. English terms never are: the English analyser drops stop words.
+func isFunctionTerm(lang, term string) bool {
+	return lang != LangEn && strings.ContainsAny(term, functionChars)
+}
+
 // normalizeAll normalises every word and drops the empty ones.
 func normalizeAll(words []string) []string {
 	out := make([]string, 0, len(words))

@@ -14,11 +14,14 @@ type params struct {
 
 	answerCover float64 // share of coverage credit for a query term found only in the answer
 	unseenIDF   float64 // weight of a query term no entry contains, relative to the rarest term
+	// functionWeight scales the weight of a Chinese bigram with a function character (怎么, 了怎).
+	functionWeight float64
 
 	minCoverage        float64 // confidence floor: idf-weighted share of query terms the best entry has
 	minCoverageForeign float64 // the same, for a question without a single domain word
 	sureCoverage       float64 // below this coverage the best score must also lead by minRatio
 	minRatio           float64 // margin: best score over the runner-up's
+	minPhrasing        float64 // share of one of the best entry's phrasings the question must contain
 }
 
 // defaultParams returns the tuned parameters.
@@ -35,9 +38,11 @@ func defaultParams() params {
 		hits:               100,
 		answerCover:        0.5,
 		unseenIDF:          0.5,
+		functionWeight:     0.2,
 		minCoverage:        0.15,
 		minCoverageForeign: 0.30,
-		sureCoverage:       0.25,
-		minRatio:           1.10,
+		sureCoverage:       0.40,
+		minRatio:           1.30,
+		minPhrasing:        0.20,
 	}
 }

@@ -53,10 +53,11 @@ func (ix *Index) Search(lang, question string) Result {
 		return Result{OutOfScope: true}
 	}
 	langs := queryLangs(lang, norm, ix.p.otherLang)
-	matches := topMatches(ix.rank(langs, norm, ix.syn.expand(norm)), maxMatches)
+	exp := ix.syn.expand(norm)
+	matches := topMatches(ix.rank(langs, norm, exp), maxMatches)
 	foreign := ix.scope.foreign(norm)
 	res := Result{Matches: matches}
-	res.Answered = len(matches) > 0 && !ix.scope.offTopic(norm) && ix.confident(langs, norm, matches, foreign)
+	res.Answered = len(matches) > 0 && !ix.scope.offTopic(norm) && ix.confident(langs, norm, exp, matches, foreign)
 	res.OutOfScope = !res.Answered && foreign
 	return res
 }
@@ -199,17 +200,19 @@ func topMatches(scores map[string]float64, n int) []Match {
 	return out[:min(n, len(out))]
 }
 
-// confident reports whether the best match covers enough of the normalised question to be
-// shown as the answer: foreign questions (no domain word) need the higher floor, and a match that
-// covers less than sureCoverage must also lead the runner-up by the margin minRatio.
-func (ix *Index) confident(langs map[string]float64, norm string, m []Match, foreign bool) bool {
+// confident reports whether the best match covers enough of the normalised question (with its
+// synonym expansion exp) to be shown as the answer: foreign questions (no domain word) need the
+// higher floor; the question must restate enough of one of the entry's own phrasings
+// (minPhrasing); and a match that covers less than sureCoverage must also lead the runner-up by
+// the margin minRatio.
+func (ix *Index) confident(langs map[string]float64, norm, exp string, m []Match, foreign bool) bool {
 	p := ix.p
 	floor := p.minCoverage
 	if foreign {
 		floor = p.minCoverageForeign
 	}
 	cov := ix.coverage(langs, norm, m[0].ID)
-	if cov < floor {
+	if cov < floor || ix.phrasingCoverage(langs, norm, exp, m[0].ID) < p.minPhrasing {
 		return false
 	}
 	return cov >= p.sureCoverage || len(m) == 1 || m[0].Score >= p.minRatio*m[1].Score
