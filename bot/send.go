@@ -183,7 +183,7 @@ func (t *Telegram) sweep(ctx context.Context) {
 		return
 	}
 	for _, c := range chats {
-		t.disp.do(c, func() { t.flush(ctx, c) })
+		t.sends.do(c, func() { t.flush(ctx, c) })
 	}
 }
 

@@ -57,7 +57,8 @@ type Telegram struct {
 	send   *tgbotapi.BotAPI
 	poll   *tgbotapi.BotAPI
 	limits *limits
-	disp   *dispatcher
+	disp   *dispatcher   // handles updates, per chat in order
+	sends  *dispatcher   // delivers outboxes, per chat in order, apart from handling
 	wakeup chan struct{} // pokes the staff notifier
 
 	mu        sync.Mutex
@@ -86,7 +87,7 @@ func NewTelegram(sendCtx context.Context, cfg TelegramConfig, svc *dialogs.Servi
 	return &Telegram{
 		cfg: cfg, svc: svc, out: out, notices: notices, render: r, log: log,
 		send: send, limits: newLimits(cfg.PerChatRate, cfg.GlobalRate, cfg.GroupPerMin),
-		disp: newDispatcher(log), wakeup: make(chan struct{}, 1), staffChat: cfg.StaffChatID,
+		disp: newDispatcher(log), sends: newDispatcher(log), wakeup: make(chan struct{}, 1), staffChat: cfg.StaffChatID,
 	}, nil
 }
 
@@ -102,16 +103,21 @@ func (t *Telegram) Run(ctx context.Context, sendCtx context.Context) error {
 	t.checkStaffChat(sendCtx)
 	t.sweep(sendCtx)
 
-	var bg sync.WaitGroup
-	bgCtx, stopBg := context.WithCancel(sendCtx)
-	bg.Add(2)
-	go func() { defer bg.Done(); t.staffLoop(bgCtx) }()
-	go func() { defer bg.Done(); t.sweepLoop(bgCtx) }()
+	var staff, sweeper sync.WaitGroup
+	staffCtx, stopStaff := context.WithCancel(sendCtx)
+	sweepCtx, stopSweep := context.WithCancel(sendCtx)
+	staff.Add(1)
+	go func() { defer staff.Done(); t.staffLoop(staffCtx) }()
+	sweeper.Add(1)
+	go func() { defer sweeper.Done(); t.sweepLoop(sweepCtx) }()
 
 	offset := t.pollLoop(ctx, sendCtx)
 
 	t.log.Info("stopping: finishing updates in hand")
+	stopSweep()
+	sweeper.Wait()
 	t.disp.wait()
+	t.sends.wait()
 	if offset > 0 { // confirm what was handled, so it is not delivered again
 		confirm, err := NewAPI(sendCtx, t.cfg.Token, t.cfg.APIEndpoint, 10*time.Second)
 		if err == nil {
@@ -122,14 +128,15 @@ func (t *Telegram) Run(ctx context.Context, sendCtx context.Context) error {
 		}
 	}
 	t.pokeStaff()
-	stopBg()
-	bg.Wait()
+	stopStaff()
+	staff.Wait()
 	return nil
 }
 
 // pollLoop fetches updates and hands each batch to the chats' workers; it asks for the
-// next batch (which confirms this one) only once every update of it is stored. It returns
-// the offset that confirms everything handled.
+// next batch (which confirms this one) only once every update of it is stored, which does
+// not wait for sending: a chat held back by Telegram's rate limits delays no other chat.
+// It returns the offset that confirms everything handled.
 func (t *Telegram) pollLoop(ctx, sendCtx context.Context) int {
 	offset, failures := 0, 0
 	for ctx.Err() == nil {

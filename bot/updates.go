@@ -32,7 +32,12 @@ func (t *Telegram) dispatch(ctx context.Context, u tgbotapi.Update, stored func(
 		}
 		t.process(ctx, "tg:"+strconv.Itoa(u.UpdateID), in)
 		once()
-		t.flush(ctx, in.ChatID)
+		t.sends.do(in.ChatID, func() {
+			if u.CallbackQuery != nil {
+				t.removeButtons(ctx, u.CallbackQuery)
+			}
+			t.flush(ctx, in.ChatID)
+		})
 		t.pokeStaff()
 	})
 }
@@ -144,12 +149,16 @@ func langCode(u *tgbotapi.User) string {
 	return u.LanguageCode
 }
 
-// answerCallback answers a button press (Telegram shows a spinner until then) and removes
-// the pressed message's buttons so they cannot be pressed twice. Both are best effort.
+// answerCallback answers a button press (Telegram shows a spinner until then); best effort.
 func (t *Telegram) answerCallback(ctx context.Context, cq *tgbotapi.CallbackQuery) {
 	if _, err := t.call(ctx, 0, tgbotapi.NewCallback(cq.ID, "")); err != nil {
 		t.log.Warn("answerCallbackQuery failed", "code", errCode(err))
 	}
+}
+
+// removeButtons removes the pressed message's buttons so they cannot be pressed twice;
+// best effort.
+func (t *Telegram) removeButtons(ctx context.Context, cq *tgbotapi.CallbackQuery) {
 	if cq.Message != nil && cq.Message.ReplyMarkup != nil && cq.Message.Chat != nil {
 		edit := tgbotapi.NewEditMessageReplyMarkup(cq.Message.Chat.ID, cq.Message.MessageID, tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}})
 		if _, err := t.call(ctx, cq.Message.Chat.ID, edit); err != nil {

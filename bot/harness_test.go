@@ -1,0 +1,235 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/petitionbot/petitionbot/bot"
+	"github.com/petitionbot/petitionbot/bot/fakeapi"
+	"github.com/petitionbot/petitionbot/dialogs"
+	"github.com/petitionbot/petitionbot/locales"
+	"github.com/petitionbot/petitionbot/store"
+	"github.com/petitionbot/petitionbot/store/redistest"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+const (
+	staffChat = int64(-100777)
+	// wait bounds every wait for the bot; it only decides when a test gives up.
+	wait = 15 * time.Second
+)
+
+// harness is one bot installation: a fake Bot API, a Redis key space, the engine and
+// the stores, wired as cmd/petitionbot does. Transports are started with start.
+type harness struct {
+	t         *testing.T
+	fake      *fakeapi.Server
+	sessions  *store.Sessions
+	cases     *store.Cases
+	render    *bot.Renderer
+	engineCfg dialogs.Config
+	svc       *dialogs.Service
+	logs      *logBuffer
+	log       *slog.Logger
+	poll      time.Duration // TelegramConfig.PollTimeout
+}
+
+// newHarness builds an installation. Options go to the fake API; a long poll wait there
+// (WithMaxPollWait) together with h.poll keeps a getUpdates call open until an update
+// comes, which some tests need to know which request gets an injected failure.
+func newHarness(t *testing.T, opts ...fakeapi.Option) *harness {
+	t.Helper()
+	bundle, err := locales.Bundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb, prefix := redistest.New(t)
+	h := &harness{
+		t: t, fake: fakeapi.New(t, opts...), render: bot.NewRenderer(bundle), logs: &logBuffer{},
+		sessions: store.NewSessions(rdb, prefix, time.Hour),
+		cases:    store.NewCases(rdb, prefix, "JC", time.UTC),
+		engineCfg: dialogs.Config{
+			Location: time.UTC, DraftTTL: time.Hour,
+			Procuratorate: dialogs.Procuratorate{Name: "测试市人民检察院 <A&B>", Address: "测试路1号", Phone: "0857-1234567"},
+		},
+	}
+	h.fake.AddChat(staffChat, "supergroup")
+	h.svc = &dialogs.Service{Engine: dialogs.NewEngine(h.engineCfg, h.cases, nil), Store: h.sessions}
+	h.log = slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("bot log:\n%s", h.logs.String())
+		}
+	})
+	return h
+}
+
+// running is a started Telegram transport.
+type running struct {
+	t          *testing.T
+	cancel     context.CancelFunc // ends polling
+	cancelSend context.CancelFunc // ends sends
+	done       chan error
+	stopped    bool
+}
+
+// start runs a new Telegram transport on the harness; it is stopped at the end of the test.
+func (h *harness) start() *running {
+	h.t.Helper()
+	sendCtx, cancelSend := context.WithCancel(context.Background())
+	tg, err := bot.NewTelegram(sendCtx, bot.TelegramConfig{
+		Token: h.fake.Token(), APIEndpoint: h.fake.APIEndpoint(),
+		StaffChatID: staffChat, StaffLang: dialogs.LangEn, PollTimeout: h.poll,
+		PerChatRate: 1000, GlobalRate: 1000, GroupPerMin: 60000,
+	}, h.svc, h.sessions, h.cases, h.render, h.log)
+	if err != nil {
+		cancelSend()
+		h.t.Fatalf("NewTelegram: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &running{t: h.t, cancel: cancel, cancelSend: cancelSend, done: make(chan error, 1)}
+	go func() { r.done <- tg.Run(ctx, sendCtx) }()
+	h.t.Cleanup(func() { r.cancelSend(); r.stop() })
+	return r
+}
+
+// stop cancels polling and returns what Run returned; it fails the test if Run does not
+// return within wait.
+func (r *running) stop() error {
+	r.t.Helper()
+	if r.stopped {
+		return nil
+	}
+	r.stopped = true
+	r.cancel()
+	select {
+	case err := <-r.done:
+		return err
+	case <-time.After(wait):
+		r.t.Fatal("Run did not return after its context was cancelled")
+		return nil
+	}
+}
+
+// want returns the texts the bot should send for inputs typed one after another into a
+// fresh chat: the engine's replies, rendered and split as Telegram receives them.
+func (h *harness) want(chat int64, inputs ...dialogs.Input) []string {
+	h.t.Helper()
+	eng := dialogs.NewEngine(h.engineCfg, h.cases, nil)
+	var s dialogs.Session
+	var out []string
+	for _, in := range inputs {
+		in.ChatID, in.UserID, in.Time = chat, chat, time.Now()
+		msgs, err := eng.Handle(context.Background(), &s, in)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		for _, m := range msgs {
+			text, err := h.render.HTML(m)
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			out = append(out, bot.Split(text, bot.MaxText)...)
+		}
+	}
+	return out
+}
+
+// wantTexts is want for typed texts.
+func (h *harness) wantTexts(chat int64, texts ...string) []string {
+	ins := make([]dialogs.Input, len(texts))
+	for i, s := range texts {
+		ins[i] = dialogs.Input{Kind: dialogs.KindText, Text: s}
+	}
+	return h.want(chat, ins...)
+}
+
+// texts returns the texts the bot has sent to chat, oldest first.
+func (h *harness) texts(chat int64) []string {
+	var out []string
+	for _, m := range h.fake.Sent(chat) {
+		out = append(out, m.Text)
+	}
+	return out
+}
+
+// waitTexts waits until chat holds at least n messages and returns all its texts.
+func (h *harness) waitTexts(chat int64, n int) []string {
+	h.t.Helper()
+	if !h.fake.WaitSent(chat, n, wait) {
+		h.t.Fatalf("chat %d: %d messages, want at least %d: %q", chat, len(h.fake.Sent(chat)), n, h.texts(chat))
+	}
+	return h.texts(chat)
+}
+
+// waitPolling waits until the bot has a getUpdates call open.
+func (h *harness) waitPolling() {
+	h.t.Helper()
+	if !h.fake.WaitFor(h.fake.Polling, wait) {
+		h.t.Fatal("the bot does not poll")
+	}
+}
+
+// waitRequests waits until at least n requests of method arrived.
+func (h *harness) waitRequests(method string, n int) {
+	h.t.Helper()
+	if !h.fake.WaitFor(func() bool { return h.fake.Requests(method) >= n }, wait) {
+		h.t.Fatalf("%d %s requests, want at least %d", h.fake.Requests(method), method, n)
+	}
+}
+
+// sendsTo counts the sendMessage requests addressed to chat, failed ones included.
+func (h *harness) sendsTo(chat int64) int {
+	n := 0
+	for _, p := range h.fake.Calls("sendMessage") {
+		if p.Get("chat_id") == strconv.FormatInt(chat, 10) {
+			n++
+		}
+	}
+	return n
+}
+
+// outboxEmpty reports whether nothing waits in chat's outbox.
+func (h *harness) outboxEmpty(chat int64) bool {
+	_, ok, err := h.sessions.Pending(context.Background(), chat)
+	return err == nil && !ok
+}
+
+// logBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// has reports whether some log line contains every one of parts.
+func (l *logBuffer) has(parts ...string) bool {
+	for _, line := range strings.Split(l.String(), "\n") {
+		ok := true
+		for _, p := range parts {
+			ok = ok && strings.Contains(line, p)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
