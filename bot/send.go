@@ -101,16 +101,17 @@ func (t *Telegram) call(ctx context.Context, chat int64, c tgbotapi.Chattable) (
 }
 
 // deliver renders a message and sends it, split into parts under Telegram's length
-// limit, the buttons on the last part.
-func (t *Telegram) deliver(ctx context.Context, chat int64, m dialogs.Message) error {
+// limit, the buttons on the last part. It skips the first skip parts (sent before) and
+// calls sent after each accepted part.
+func (t *Telegram) deliver(ctx context.Context, chat int64, m dialogs.Message, skip int, sent func(n int)) error {
 	text, err := t.render.HTML(m)
 	if err != nil {
 		t.log.Error("a message is missing from the locales", "err", err)
 	}
 	markup := t.keyboard(m)
 	parts := Split(text, MaxText)
-	for i, p := range parts {
-		msg := tgbotapi.NewMessage(chat, p)
+	for i := skip; i < len(parts); i++ {
+		msg := tgbotapi.NewMessage(chat, parts[i])
 		msg.ParseMode = tgbotapi.ModeHTML
 		msg.DisableWebPagePreview = true
 		if i == len(parts)-1 && markup != nil {
@@ -118,6 +119,9 @@ func (t *Telegram) deliver(ctx context.Context, chat int64, m dialogs.Message) e
 		}
 		if _, err := t.call(ctx, chat, msg); err != nil {
 			return err
+		}
+		if sent != nil && i < len(parts)-1 {
+			sent(i + 1)
 		}
 	}
 	return nil
@@ -160,7 +164,17 @@ func (t *Telegram) flush(ctx context.Context, chat int64) {
 		if !ok {
 			return
 		}
-		if err := t.deliver(ctx, chat, m); err != nil {
+		skip, err := t.out.PartsSent(ctx, chat)
+		if err != nil {
+			t.log.Warn("reading the outbox failed; will retry", "chat", chat, "err", err)
+			return
+		}
+		progress := func(n int) {
+			if err := t.out.SetPartsSent(ctx, chat, n); err != nil {
+				t.log.Warn("recording a sent part failed; it may be sent again", "chat", chat, "err", err)
+			}
+		}
+		if err := t.deliver(ctx, chat, m, skip, progress); err != nil {
 			if kind, _ := classify(err); kind != errPermanent {
 				t.log.Warn("sending failed; will retry", "chat", chat, "code", errCode(err))
 				return

@@ -73,7 +73,7 @@ func (t *Telegram) sendNextNotice(ctx context.Context) (sent bool, err error) {
 	}
 	m := staffMessage(n, c, t.cfg.StaffLang, t.cfg.Location)
 	for {
-		err = t.deliver(ctx, t.staffChatID(), m)
+		err = t.deliver(ctx, t.staffChatID(), m, 0, nil)
 		kind, te := classify(err)
 		if err != nil && kind == errMigrated {
 			t.setStaffChat(ctx, te.MigrateToChatID, true)

@@ -18,6 +18,8 @@ import (
 type Outbox interface {
 	Pending(ctx context.Context, chatID int64) (dialogs.Message, bool, error)
 	Ack(ctx context.Context, chatID int64) error
+	PartsSent(ctx context.Context, chatID int64) (int, error)
+	SetPartsSent(ctx context.Context, chatID int64, n int) error
 	OutboxChats(ctx context.Context) ([]int64, error)
 }
 

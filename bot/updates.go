@@ -57,7 +57,7 @@ func (t *Telegram) process(ctx context.Context, key string, in dialogs.Input) {
 	}
 	t.log.Error("giving up on an update; the user was asked to try again", "chat", in.ChatID, "update", key, "err", err)
 	msg := dialogs.Message{Lang: t.langFor(in), Parts: []dialogs.Text{dialogs.T("error.retry")}}
-	if err := t.deliver(ctx, in.ChatID, msg); err != nil {
+	if err := t.deliver(ctx, in.ChatID, msg, 0, nil); err != nil {
 		t.log.Error("could not tell the user to try again", "chat", in.ChatID, "code", errCode(err))
 	}
 }

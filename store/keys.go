@@ -10,6 +10,7 @@ func (k keys) session(id int64) string       { return k.chat(id) + "session" }
 func (k keys) prefs(id int64) string         { return k.chat(id) + "prefs" }
 func (k keys) seen(id int64) string          { return k.chat(id) + "seen" }
 func (k keys) outbox(id int64) string        { return k.chat(id) + "outbox" }
+func (k keys) outboxParts(id int64) string   { return k.chat(id) + "outbox-parts" }
 func (k keys) outboxPattern() string         { return k.prefix + "{chat:*}:outbox" }
 func (k keys) cases() string                 { return k.prefix + "{cases}:" }
 func (k keys) seq(year int) string           { return k.cases() + "seq:" + strconv.Itoa(year) }

@@ -118,9 +118,30 @@ func (s *Sessions) Pending(ctx context.Context, chatID int64) (dialogs.Message, 
 	return m, true, nil
 }
 
-// Ack removes the first message of the chat's outbox, once it was sent (or given up).
+// Ack removes the first message of the chat's outbox, once it was sent (or given up),
+// with its count of parts sent.
 func (s *Sessions) Ack(ctx context.Context, chatID int64) error {
-	return s.rdb.LPop(ctx, s.keys.outbox(chatID)).Err()
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.LPop(ctx, s.keys.outbox(chatID))
+		p.Del(ctx, s.keys.outboxParts(chatID))
+		return nil
+	})
+	return err
+}
+
+// PartsSent returns how many parts of the first outbox message (a long message is sent
+// in several) Telegram already accepted, so a retry sends only the rest.
+func (s *Sessions) PartsSent(ctx context.Context, chatID int64) (int, error) {
+	n, err := s.rdb.Get(ctx, s.keys.outboxParts(chatID)).Int()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	return n, err
+}
+
+// SetPartsSent records that n parts of the first outbox message were accepted.
+func (s *Sessions) SetPartsSent(ctx context.Context, chatID int64, n int) error {
+	return s.rdb.Set(ctx, s.keys.outboxParts(chatID), n, 0).Err()
 }
 
 // OutboxChats lists the chats with messages waiting, for the flush at start-up.
