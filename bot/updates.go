@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,8 +67,8 @@ func (t *Telegram) langFor(in dialogs.Input) string {
 	return dialogs.MatchLang(in.LangCode, t.cfg.StaffLang)
 }
 
-// input turns an update into a dialogs.Input. Only private chats talk to the engine; in
-// the staff chat the bot only notices migrations.
+// input turns an update into a dialogs.Input. Private chats talk to the engine; in the
+// staff chat the bot answers /kbstats and notices migrations; other groups are ignored.
 func (t *Telegram) input(ctx context.Context, u tgbotapi.Update) (dialogs.Input, bool) {
 	if cq := u.CallbackQuery; cq != nil {
 		if cq.Message == nil || cq.Message.Chat == nil || !cq.Message.Chat.IsPrivate() {
@@ -87,7 +88,7 @@ func (t *Telegram) input(ctx context.Context, u tgbotapi.Update) (dialogs.Input,
 		t.setStaffChat(ctx, m.MigrateToChatID, true)
 		return dialogs.Input{}, false
 	}
-	if !m.Chat.IsPrivate() {
+	if !m.Chat.IsPrivate() && !(m.Chat.ID == t.staffChatID() && isCommand(m.Text, "/kbstats")) {
 		return dialogs.Input{}, false
 	}
 	in := dialogs.Input{ChatID: m.Chat.ID, UserID: userID(m.From), LangCode: langCode(m.From), Time: m.Time()}
@@ -105,6 +106,14 @@ func (t *Telegram) input(ctx context.Context, u tgbotapi.Update) (dialogs.Input,
 		in.Kind, in.Unsupported = dialogs.KindUnsupported, unsupportedKind(m)
 	}
 	return in, true
+}
+
+// isCommand reports whether text is the command name, with or without @botname and
+// arguments.
+func isCommand(text, name string) bool {
+	first, _, _ := strings.Cut(strings.TrimSpace(text), " ")
+	first, _, _ = strings.Cut(strings.ToLower(first), "@")
+	return first == name
 }
 
 func unsupportedKind(m *tgbotapi.Message) string {

@@ -61,7 +61,7 @@ func TestKnowledgeOnTelegram(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	getenv := env(fake, prefix, "OPENAI_API_KEY", "k", "OPENAI_BASE_URL", srv.URL+"/v1",
-		"OPENAI_MODEL", "test-model", "OPENAI_TIMEOUT", "500ms")
+		"OPENAI_MODEL", "test-model", "OPENAI_TIMEOUT", "500ms", "STAFF_USER_IDS", "42,43")
 	go run(ctx, []string{"petitionbot"}, getenv, strings.NewReader(""), io.Discard, io.Discard)
 	c := &chat{t: t, fake: fake, id: petitioner}
 
@@ -102,6 +102,20 @@ func TestKnowledgeOnTelegram(t *testing.T) {
 		return false
 	}, wait) {
 		t.Fatal("the handed-off question did not reach the staff chat")
+	}
+
+	// Staff see the statistics with /kbstats in the staff chat; others get nothing there.
+	fake.SendText(staffChat, 99, "/kbstats")
+	fake.SendText(staffChat, 43, "/kbstats@petition_test_bot")
+	if !fake.WaitFor(func() bool {
+		for _, m := range fake.Sent(staffChat) {
+			if strings.Contains(m.PlainText, "apply.fees") {
+				return true
+			}
+		}
+		return false
+	}, wait) {
+		t.Fatal("/kbstats did not answer in the staff chat")
 	}
 
 	// Inside the application /ask answers, then the same step is asked again.
