@@ -24,7 +24,7 @@ func (e *Engine) button(ctx context.Context, r *replies, s *Session, in Input) e
 	case "f", "n", "e", "r":
 		return e.flowButton(ctx, r, s, in, kind, arg)
 	case "c":
-		return e.confirmed(ctx, r, s, in, arg == "yes")
+		return e.confirmed(ctx, r, s, in, arg)
 	case "w":
 		s.Confirm = "withdraw:" + arg
 		e.confirmPrompt(r, s)
@@ -75,6 +75,9 @@ func (e *Engine) draftChoice(r *replies, s *Session, arg string) {
 	switch {
 	case s.Draft == nil:
 		e.menu(r, T("draft.none"))
+	case s.Active: // an old offer: the application already went on
+		r.say(T("stale"))
+		e.prompt(r, s)
 	case arg == "cont":
 		s.Active = true
 		e.prompt(r, s)

@@ -88,7 +88,7 @@ func (e *Engine) today() time.Time {
 // infrastructure failure (the case register or the knowledge base); the session must
 // then not be stored.
 func (e *Engine) Handle(ctx context.Context, s *Session, in Input) ([]Message, error) {
-	r := &replies{lang: s.Lang, chat: in.ChatID, update: in.UpdateID}
+	r := &replies{lang: s.Lang, update: in.UpdateID}
 	if r.lang == "" {
 		r.lang = MatchLang(in.LangCode, e.cfg.DefaultLang)
 	}
@@ -166,13 +166,12 @@ func (e *Engine) text(ctx context.Context, r *replies, s *Session, in Input, tex
 	case s.Draft != nil && s.Active:
 		e.answerText(r, s, text)
 	case s.Draft != nil:
-		// A question asked with a draft waiting: the answer, then the offer to continue.
-		if e.kb != nil {
-			if err := e.answerKB(ctx, r, s, text); err != nil {
-				return err
-			}
-		}
+		// A question asked with a draft waiting: the offer to continue comes first, then
+		// the answer.
 		e.offerDraft(r, s)
+		if e.kb != nil {
+			return e.answerKB(ctx, r, s, text)
+		}
 	default:
 		return e.freeText(ctx, r, s, text)
 	}

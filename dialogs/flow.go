@@ -118,7 +118,10 @@ func (e *Engine) answer(r *replies, s *Session, f field, v string) {
 			return
 		}
 	case "consent_sensitive":
-		if v == "no" {
+		if v == "no" { // forget anything given before the consent was withdrawn
+			for _, id := range []string{"id_type", "id_number", "other_doc_type", "other_doc_number", "minor"} {
+				delete(d.Values, id)
+			}
 			notes = append(notes, T("consent.sensitive_declined"))
 		}
 	case "target", "retrial":
@@ -135,11 +138,15 @@ func (e *Engine) answer(r *replies, s *Session, f field, v string) {
 		notes = append(notes, screeningTexts(screen(d, e.today()))...)
 	case "id_number":
 		id, _ := parse.ParseResidentID(v, e.today())
+		wasMinor := d.get("minor") == "yes"
 		d.set("minor", "no")
-		if parse.Age(id.Birth, e.today()) < 18 {
+		switch {
+		case parse.Age(id.Birth, e.today()) < 18:
 			d.set("minor", "yes")
 			d.set("representation", "agent")
 			notes = append(notes, T("minor.notice"))
+		case wasMinor: // the guardian was forced: ask again how the adult applies
+			delete(d.Values, "representation")
 		}
 	}
 	_, i, _ := fieldByID(f.id)
@@ -175,11 +182,13 @@ func (e *Engine) navigate(r *replies, s *Session, action string) {
 	f, i, _ := fieldByID(d.Field)
 	switch {
 	case action == "back":
+		// While editing from the review, going back stays in edit mode: after the
+		// previous answer the review comes again.
 		p := prev(d, i)
 		if p == "" {
 			r.say(T("nav.first"))
 		} else {
-			d.Field, d.Editing = p, false
+			d.Field = p
 		}
 	case action == "skip" && f.optional:
 		d.set(f.id, "")

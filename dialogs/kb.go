@@ -3,6 +3,9 @@ package dialogs
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,7 +14,10 @@ import (
 
 // Retriever finds knowledge-base entries for a question (knowledge.Index).
 type Retriever interface {
+	// Search ranks the entries for a question; Matches are best first, Answered says
+	// whether the first is confident enough to be given as the answer.
 	Search(lang, question string) knowledge.Result
+	// Entry returns an entry by id, or false.
 	Entry(id string) (knowledge.Entry, bool)
 }
 
@@ -63,8 +69,11 @@ type Count struct {
 // KBLog records knowledge-base events and hand-offs. Both writes are idempotent on
 // eventID, so a redelivered update counts once.
 type KBLog interface {
+	// Record counts ev; a second call with the same eventID does nothing.
 	Record(ctx context.Context, eventID string, ev KBEvent) error
+	// HandOff queues q for the staff chat; a second call with the same eventID does nothing.
 	HandOff(ctx context.Context, eventID string, q Question) error
+	// Stats returns what /kbstats shows.
 	Stats(ctx context.Context) (KBStats, error)
 }
 
@@ -156,18 +165,34 @@ func (e *Engine) respond(ctx context.Context, r *replies, s *Session, q string, 
 				buttons = append(buttons, row(Button{Label: T("kb.topic", "Title", en.In(r.lang).Title), Data: "k:e:" + en.ID}))
 			}
 		}
-		buttons = append(buttons, row(btn("kb.handoff", "k:staff")))
+		buttons = append(buttons, row(btn("kb.handoff", "k:staff:"+questionKey(q))))
 		s.Question = q
 		r.ask([]Text{T("kb.not_sure")}, buttons)
 	}
-	return res, e.record(ctx, record, r, "u", KBEvent{Kind: EventUnanswered, Question: q})
+	return res, e.record(ctx, record, r, "u", KBEvent{Kind: EventUnanswered, Question: maskNumbers(q)})
 }
+
+// questionKey is a short fingerprint of a question, so that a hand-off button passes on
+// the question it was offered for and no other.
+func questionKey(q string) string {
+	h := fnv.New32a()
+	h.Write([]byte(q))
+	return strconv.FormatUint(uint64(h.Sum32()), 36)
+}
+
+// longNumber is a run of digits long enough to be a phone or ID number.
+var longNumber = regexp.MustCompile(`[0-9０-９]{6,}[0-9０-９xX]*`)
+
+// maskNumbers hides phone and ID numbers in a question kept for /kbstats: text typed as a
+// question may be an answer meant for the application.
+func maskNumbers(q string) string { return longNumber.ReplaceAllString(q, "***") }
 
 // entryAnswer is an entry's answer, phrased by the language model when one is configured
 // and it cites the retrieved entries; otherwise the entry's own text.
 func (e *Engine) entryAnswer(ctx context.Context, lang, q string, entry knowledge.Entry, res knowledge.Result) []Text {
 	t := entry.In(lang)
 	answer := t.Answer
+	basis := []Text{T("kb.basis", "Basis", t.Basis, "ID", entry.ID, "Reviewed", entry.Reviewed)}
 	if e.kb.Composer != nil && q != "" {
 		var retrieved []knowledge.Entry
 		for _, m := range res.Matches[:min(3, len(res.Matches))] {
@@ -176,14 +201,17 @@ func (e *Engine) entryAnswer(ctx context.Context, lang, q string, entry knowledg
 			}
 		}
 		if text, cited, err := e.kb.Composer.Answer(ctx, lang, q, retrieved); err == nil && len(cited) > 0 {
-			answer = text
+			answer, basis = text, nil
+			for _, id := range cited { // the basis of what the model actually used
+				if en, ok := e.kb.Index.Entry(id); ok {
+					basis = append(basis, T("kb.basis", "Basis", en.In(lang).Basis, "ID", en.ID, "Reviewed", en.Reviewed))
+				}
+			}
 		}
 	}
-	return []Text{
-		T("kb.answer", "Title", t.Title, "Answer", strings.TrimSpace(answer)),
-		T("kb.basis", "Basis", t.Basis, "ID", entry.ID, "Reviewed", entry.Reviewed),
-		T("kb.disclaimer"),
-	}
+	parts := []Text{T("kb.answer", "Title", t.Title, "Answer", strings.TrimSpace(answer))}
+	parts = append(parts, basis...)
+	return append(parts, T("kb.disclaimer"))
 }
 
 func feedbackButtons(id string) [][]Button {
@@ -227,7 +255,7 @@ func (e *Engine) kbButton(ctx context.Context, r *replies, s *Session, in Input,
 		r.say(T("kb.thanks"))
 		return e.record(ctx, true, r, "r", ev)
 	case "staff":
-		if s.Question == "" || e.kb.Log == nil {
+		if s.Question == "" || e.kb.Log == nil || id != questionKey(s.Question) {
 			return e.stale(r, s)
 		}
 		q := Question{ChatID: in.ChatID, UserID: in.UserID, Lang: r.lang, Text: s.Question, At: e.now()}

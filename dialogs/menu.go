@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/petitionbot/petitionbot/dialogs/parse"
 )
 
 func (e *Engine) welcome() Text {
@@ -59,23 +58,25 @@ func (e *Engine) askCancel(r *replies, s *Session) {
 
 // confirmPrompt asks the pending yes/no question again.
 func (e *Engine) confirmPrompt(r *replies, s *Session) {
-	key := "confirm." + s.Confirm
 	if no, ok := strings.CutPrefix(s.Confirm, "withdraw:"); ok {
-		r.ask([]Text{T("confirm.withdraw", "Number", no)}, yesNoButtons())
+		r.ask([]Text{T("confirm.withdraw", "Number", no)}, yesNoButtons("w:"+no))
 		return
 	}
-	r.ask([]Text{T(key)}, yesNoButtons())
+	r.ask([]Text{T("confirm." + s.Confirm)}, yesNoButtons(s.Confirm))
 }
 
-// confirmed applies the answer to the pending yes/no question.
-func (e *Engine) confirmed(ctx context.Context, r *replies, s *Session, in Input, yes bool) error {
-	what := s.Confirm
-	s.Confirm = ""
-	if what == "" {
-		r.say(T("stale"))
-		e.reprompt(r, s)
-		return nil
+// confirmed applies the answer to the pending yes/no question; arg is "yes:<what>" or
+// "no:<what>", and a press for another question than the pending one is stale.
+func (e *Engine) confirmed(ctx context.Context, r *replies, s *Session, in Input, arg string) error {
+	answer, what, _ := strings.Cut(arg, ":")
+	yes := answer == "yes"
+	if no, ok := strings.CutPrefix(what, "w:"); ok {
+		what = "withdraw:" + no
 	}
+	if what == "" || what != s.Confirm {
+		return e.stale(r, s)
+	}
+	s.Confirm = ""
 	if !yes {
 		r.say(T("confirm.kept"))
 		e.reprompt(r, s)
@@ -86,7 +87,7 @@ func (e *Engine) confirmed(ctx context.Context, r *replies, s *Session, in Input
 		s.Draft, s.Active = nil, false
 		e.menu(r, T("cancel.done"))
 	case what == "privacy":
-		s.Draft, s.Active, s.Lang = nil, false, ""
+		*s = Session{}
 		r.lang = MatchLang(in.LangCode, e.cfg.DefaultLang)
 		e.menu(r, T("privacy.deleted"))
 	case strings.HasPrefix(what, "withdraw:"):
@@ -148,4 +149,3 @@ func (e *Engine) formatTime(t time.Time) string {
 	return t.In(e.cfg.Location).Format("2006-01-02 15:04")
 }
 
-func (e *Engine) formatDate(t time.Time) string { return parse.FormatDate(t.In(e.cfg.Location)) }

@@ -3,7 +3,6 @@ package dialogs
 // replies collects the messages of one Handle call, all in the session's language.
 type replies struct {
 	lang   string
-	chat   int64
 	update string // the update being handled, for idempotent records
 	msgs   []Message
 }
@@ -35,6 +34,8 @@ func menuButtons() [][]Button {
 	}
 }
 
-func yesNoButtons() [][]Button {
-	return [][]Button{row(btn("confirm.yes", "c:yes"), btn("confirm.no", "c:no"))}
+// yesNoButtons answers the pending question what ("cancel", "privacy", "w:<case>"): a
+// press is honoured only while that same question is pending.
+func yesNoButtons(what string) [][]Button {
+	return [][]Button{row(btn("confirm.yes", "c:yes:"+what), btn("confirm.no", "c:no:"+what))}
 }

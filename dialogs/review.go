@@ -86,6 +86,7 @@ func applicableValues(d *Draft) map[string]string {
 	}
 	if isMinor(d) {
 		values["minor"] = "yes"
+		values["representation"] = "agent" // the guardian applies
 	}
 	return values
 }

@@ -51,7 +51,12 @@ func screen(d *Draft, today time.Time) Screening {
 	case d.get("target") == "judgment" && d.get("retrial") == "rejected":
 		s.Estimate = false
 	case d.get("target") == "judgment" && d.get("retrial") == "overdue":
-		start = parse.AddMonths(start, 6) // the key date is the filing of the retrial application
+		// The key date is the filing of the retrial application: the court has six months
+		// (extendable) to rule, and until they end the application is premature.
+		start = parse.AddMonths(start, 6)
+		if start.After(today) {
+			return Screening{Result: ScreenNotNow, Reason: "reviewing"}
+		}
 	}
 	deadline := parse.AddMonths(start, 6)
 	s.Deadline = parse.FormatDate(deadline)
@@ -96,10 +101,12 @@ func screeningTexts(s Screening) []Text {
 	} else {
 		out = append(out, T("screen.deadline", "Date", s.Deadline))
 	}
-	switch s.Result {
-	case ScreenPassed:
+	switch {
+	case s.Result == ScreenPassed && s.Estimate:
+		out = append(out, T("screen.passed_estimate"))
+	case s.Result == ScreenPassed:
 		out = append(out, T("screen.passed"))
-	case ScreenClose:
+	case s.Result == ScreenClose:
 		out = append(out, T("screen.days_left").N(s.DaysLeft), T("screen.hurry"))
 	default:
 		out = append(out, T("screen.days_left").N(s.DaysLeft))

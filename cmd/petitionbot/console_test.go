@@ -22,7 +22,7 @@ func TestConsoleApplication(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, errOut.String())
 	}
 	text := out.String()
-	if !regexp.MustCompile(`案件编号：JC-\d{4}-\d{6}`).MatchString(text) {
+	if !regexp.MustCompile(`JC-\d{4}-\d{6}`).MatchString(text) {
 		t.Fatalf("no case number in the output:\n%s", text)
 	}
 	if n := strings.Count(text, "[staff] 📥"); n != 1 {

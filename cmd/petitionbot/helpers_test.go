@@ -59,15 +59,20 @@ func (c *chat) latestButtons() (fakeapi.SentMessage, bool) {
 	return fakeapi.SentMessage{}, false
 }
 
-func hasButton(m fakeapi.SentMessage, data string) bool {
+func hasButton(m fakeapi.SentMessage, data string) bool { return buttonData(m, data) != "" }
+
+// buttonData returns the data of the first button whose data is data or, when data ends
+// with "*", starts with the rest.
+func buttonData(m fakeapi.SentMessage, data string) string {
+	prefix, wild := strings.CutSuffix(data, "*")
 	for _, r := range m.Buttons {
 		for _, b := range r {
-			if b.Data == data {
-				return true
+			if b.Data == data || (wild && strings.HasPrefix(b.Data, prefix)) {
+				return b.Data
 			}
 		}
 	}
-	return false
+	return ""
 }
 
 // expect waits until the newest message with buttons offers data.
@@ -106,11 +111,12 @@ func (c *chat) expectText(re string) string {
 	return got
 }
 
-// press presses the button with data on the newest message offering it.
+// press presses the button with data (a trailing "*" matches any rest) on the newest
+// message offering it.
 func (c *chat) press(data string) {
 	c.t.Helper()
 	m := c.expect(data)
-	c.fake.PressButton(c.id, c.id, m.MessageID, data)
+	c.fake.PressButton(c.id, c.id, m.MessageID, buttonData(m, data))
 }
 
 // say types text once the newest message offers next (a step's buttons, such as back).

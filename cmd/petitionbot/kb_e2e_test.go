@@ -92,7 +92,7 @@ func TestKnowledgeOnTelegram(t *testing.T) {
 
 	// Low confidence: related topics and a hand-off to staff.
 	c.fake.SendText(c.id, c.id, "行政赔偿的金额怎么计算")
-	c.press("k:staff")
+	c.press("k:staff:*")
 	if !fake.WaitFor(func() bool {
 		for _, m := range fake.Sent(staffChat) {
 			if strings.Contains(m.PlainText, "行政赔偿的金额怎么计算") {
