@@ -3,6 +3,7 @@ package bot
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -123,15 +124,15 @@ func labelKey(s string) string {
 // drain prints the chat's outbox and the staff notices, removing what it printed.
 func (c *Console) drain(ctx context.Context) error {
 	for {
-		m, ok, err := c.Outbox.Pending(ctx, consoleChat)
+		o, ok, err := c.Outbox.Pending(ctx, consoleChat)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			break
 		}
-		c.print(m)
-		if err := c.Outbox.Ack(ctx, consoleChat); err != nil {
+		c.print(o.Message)
+		if err := c.Outbox.Ack(ctx, consoleChat, o); err != nil {
 			return err
 		}
 	}
@@ -147,10 +148,13 @@ func (c *Console) drain(ctx context.Context) error {
 		if n.Kind != store.NoticeQuestion {
 			cs, err = c.Notices.Get(ctx, n.Number)
 		}
-		if err == nil {
+		switch {
+		case err == nil:
 			c.print(staffMessage(n, cs, c.StaffLang, c.Location))
+		case !errors.Is(err, dialogs.ErrNotFound):
+			return err
 		}
-		if err := c.Notices.AckNotice(ctx); err != nil {
+		if err := c.Notices.AckNotice(ctx, n); err != nil {
 			return err
 		}
 	}

@@ -156,7 +156,7 @@ func (t *Telegram) keyboard(m dialogs.Message) *tgbotapi.InlineKeyboardMarkup {
 // the rest waits for the next update or sweep.
 func (t *Telegram) flush(ctx context.Context, chat int64) {
 	for ctx.Err() == nil {
-		m, ok, err := t.out.Pending(ctx, chat)
+		o, ok, err := t.out.Pending(ctx, chat)
 		if err != nil {
 			t.log.Warn("reading the outbox failed; will retry", "chat", chat, "err", err)
 			return
@@ -174,14 +174,14 @@ func (t *Telegram) flush(ctx context.Context, chat int64) {
 				t.log.Warn("recording a sent part failed; it may be sent again", "chat", chat, "err", err)
 			}
 		}
-		if err := t.deliver(ctx, chat, m, skip, progress); err != nil {
+		if err := t.deliver(ctx, chat, o.Message, skip, progress); err != nil {
 			if kind, _ := classify(err); kind != errPermanent {
 				t.log.Warn("sending failed; will retry", "chat", chat, "code", errCode(err))
 				return
 			}
 			t.log.Error("Telegram refused a message; dropped", "chat", chat, "code", errCode(err), "err", redact(err, t.cfg.Token))
 		}
-		if err := t.out.Ack(ctx, chat); err != nil {
+		if err := t.out.Ack(ctx, chat, o); err != nil {
 			t.log.Warn("acknowledging a sent message failed; it may be sent again", "chat", chat, "err", err)
 			return
 		}

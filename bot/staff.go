@@ -3,7 +3,10 @@ package bot
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/petitionbot/petitionbot/dialogs"
 	"github.com/petitionbot/petitionbot/store"
@@ -66,7 +69,7 @@ func (t *Telegram) sendNextNotice(ctx context.Context) (sent bool, err error) {
 	}
 	if errors.Is(err, dialogs.ErrNotFound) {
 		t.log.Error("a staff notice names a missing case; dropped", "case", n.Number)
-		return true, t.notices.AckNotice(ctx)
+		return true, t.notices.AckNotice(ctx, n)
 	}
 	if err != nil {
 		return false, err
@@ -81,8 +84,24 @@ func (t *Telegram) sendNextNotice(ctx context.Context) (sent bool, err error) {
 		}
 		break
 	}
+	if kind, te := classify(err); err != nil && kind == errPermanent && !staffChatUnreachable(te) {
+		// Telegram refuses this message itself: holding it would block every later notice.
+		t.log.Error("Telegram refused a staff notice; dropped", "case", n.Number, "code", errCode(err), "err", redact(err, t.cfg.Token))
+		return true, t.notices.AckNotice(ctx, n)
+	}
 	if err != nil {
 		return false, err
 	}
-	return true, t.notices.AckNotice(ctx)
+	return true, t.notices.AckNotice(ctx, n)
+}
+
+// staffChatUnreachable tells a refusal of the staff chat itself (the bot is not in it,
+// or was removed), after which notices must wait, from a refusal of one message.
+func staffChatUnreachable(te *tgbotapi.Error) bool {
+	if te == nil {
+		return true
+	}
+	d := strings.ToLower(te.Message)
+	return te.Code == 403 || strings.Contains(d, "chat not found") || strings.Contains(d, "not enough rights") ||
+		strings.Contains(d, "kicked") || strings.Contains(d, "not a member")
 }

@@ -16,8 +16,8 @@ import (
 
 // Outbox is where the messages of handled updates wait until Telegram accepted them.
 type Outbox interface {
-	Pending(ctx context.Context, chatID int64) (dialogs.Message, bool, error)
-	Ack(ctx context.Context, chatID int64) error
+	Pending(ctx context.Context, chatID int64) (store.Outgoing, bool, error)
+	Ack(ctx context.Context, chatID int64, o store.Outgoing) error
 	PartsSent(ctx context.Context, chatID int64) (int, error)
 	SetPartsSent(ctx context.Context, chatID int64, n int) error
 	OutboxChats(ctx context.Context) ([]int64, error)
@@ -26,10 +26,10 @@ type Outbox interface {
 // Notices is the staff notice queue and the case register behind it.
 type Notices interface {
 	NextNotice(ctx context.Context) (store.Notice, bool, error)
-	AckNotice(ctx context.Context) error
+	AckNotice(ctx context.Context, n store.Notice) error
 	Get(ctx context.Context, number string) (dialogs.Case, error)
-	StaffChat(ctx context.Context) (int64, bool, error)
-	SetStaffChat(ctx context.Context, id int64) error
+	StaffChat(ctx context.Context, configured int64) (int64, bool, error)
+	SetStaffChat(ctx context.Context, old, new int64) error
 }
 
 // TelegramConfig holds the Telegram transport's settings.
@@ -197,7 +197,7 @@ func (t *Telegram) staffChatID() int64 {
 // checkStaffChat follows a recorded migration and checks the staff chat is reachable,
 // logging one clear line if not.
 func (t *Telegram) checkStaffChat(ctx context.Context) {
-	if id, ok, err := t.notices.StaffChat(ctx); err == nil && ok {
+	if id, ok, err := t.notices.StaffChat(ctx, t.cfg.StaffChatID); err == nil && ok {
 		t.setStaffChat(ctx, id, false)
 	}
 	_, err := t.send.GetChat(tgbotapi.ChatInfoConfig{ChatConfig: tgbotapi.ChatConfig{ChatID: t.staffChatID()}})
@@ -224,7 +224,7 @@ func (t *Telegram) setStaffChat(ctx context.Context, id int64, record bool) {
 	t.log.Warn("the staff group was upgraded to a supergroup; following it (update STAFF_CHAT_ID)",
 		"old_chat", old, "new_chat", id)
 	if record {
-		if err := t.notices.SetStaffChat(ctx, id); err != nil {
+		if err := t.notices.SetStaffChat(ctx, old, id); err != nil {
 			t.log.Error("record the new staff chat id", "err", err)
 		}
 	}

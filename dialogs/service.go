@@ -2,6 +2,7 @@ package dialogs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -12,9 +13,13 @@ type SessionStore interface {
 	// Load returns the chat's session; a chat never seen has the zero Session.
 	Load(ctx context.Context, chatID int64) (Session, error)
 	// Commit stores, atomically, the new session, the update as handled and the messages
-	// to send, appended to the chat's outbox.
+	// to send, appended to the chat's outbox. It returns ErrDuplicate, storing nothing,
+	// when the update was meanwhile committed (by another instance).
 	Commit(ctx context.Context, chatID int64, updateID string, s Session, out []Message) error
 }
+
+// ErrDuplicate reports an update already committed.
+var ErrDuplicate = errors.New("update already handled")
 
 // Service runs the engine on stored sessions: one update, one atomic commit.
 type Service struct {
@@ -42,7 +47,9 @@ func (sv *Service) Process(ctx context.Context, updateID string, in Input) error
 	if err != nil {
 		return err
 	}
-	if err := sv.Store.Commit(ctx, in.ChatID, updateID, s, out); err != nil {
+	if err := sv.Store.Commit(ctx, in.ChatID, updateID, s, out); errors.Is(err, ErrDuplicate) {
+		return nil
+	} else if err != nil {
 		return fmt.Errorf("commit session %d: %w", in.ChatID, err)
 	}
 	return nil

@@ -118,14 +118,15 @@ func (h *harness) send(in dialogs.Input) []dialogs.Message {
 	}
 	var out []dialogs.Message
 	for {
-		m, ok, err := h.sessions.Pending(ctx, 100)
+		o, ok, err := h.sessions.Pending(ctx, 100)
 		if err != nil {
 			h.t.Fatal(err)
 		}
 		if !ok {
 			break
 		}
-		h.sessions.Ack(ctx, 100)
+		h.sessions.Ack(ctx, 100, o)
+		m := o.Message
 		out = append(out, m)
 		if len(m.Buttons) > 0 {
 			h.last = m

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -18,6 +19,8 @@ type Notice struct {
 	Number   string            `json:"number,omitempty"`
 	At       time.Time         `json:"at"`
 	Question *dialogs.Question `json:"question,omitempty"` // for NoticeQuestion
+
+	raw string // as read from the queue, for AckNotice
 }
 
 // Notice kinds.
@@ -177,28 +180,31 @@ func (cs *Cases) NextNotice(ctx context.Context) (Notice, bool, error) {
 	if err != nil {
 		return Notice{}, false, err
 	}
-	var n Notice
+	n := Notice{raw: string(b)}
 	if err := json.Unmarshal(b, &n); err != nil {
-		return Notice{}, false, cs.AckNotice(ctx)
+		return Notice{}, false, cs.AckNotice(ctx, n)
 	}
+	n.raw = string(b)
 	return n, true, nil
 }
 
-// AckNotice removes the oldest staff notice once it was delivered.
-func (cs *Cases) AckNotice(ctx context.Context) error {
-	return cs.rdb.LPop(ctx, cs.keys.notices()).Err()
+// AckNotice removes n from the head of the staff queue once it was delivered; it does
+// nothing if n is no longer the head.
+func (cs *Cases) AckNotice(ctx context.Context, n Notice) error {
+	return ackScript.Run(ctx, cs.rdb, []string{cs.keys.notices(), cs.keys.notices() + ":none"}, n.raw).Err()
 }
 
-// StaffChat returns the staff chat id recorded after a group migration, if any.
-func (cs *Cases) StaffChat(ctx context.Context) (int64, bool, error) {
-	id, err := cs.rdb.Get(ctx, cs.keys.staffChat()).Int64()
+// StaffChat returns the id the configured staff chat moved to when Telegram migrated
+// the group, if it did.
+func (cs *Cases) StaffChat(ctx context.Context, configured int64) (int64, bool, error) {
+	id, err := cs.rdb.HGet(ctx, cs.keys.staffChat(), strconv.FormatInt(configured, 10)).Int64()
 	if errors.Is(err, redis.Nil) {
 		return 0, false, nil
 	}
 	return id, err == nil, err
 }
 
-// SetStaffChat records the staff chat's new id after Telegram migrated the group.
-func (cs *Cases) SetStaffChat(ctx context.Context, id int64) error {
-	return cs.rdb.Set(ctx, cs.keys.staffChat(), id, 0).Err()
+// SetStaffChat records that the staff chat old moved to new.
+func (cs *Cases) SetStaffChat(ctx context.Context, old, new int64) error {
+	return cs.rdb.HSet(ctx, cs.keys.staffChat(), strconv.FormatInt(old, 10), new).Err()
 }

@@ -23,4 +23,4 @@ func (k keys) kbEvent(id string) string      { return k.kb() + "ev:" + id }
 func (k keys) kbCount(kind string) string    { return k.kb() + kind }
 func (k keys) kbUnanswered() string          { return k.kb() + "unanswered" }
 func (k keys) handoff(id string) string      { return k.cases() + "handoff:" + id }
-func (k keys) staffChat() string             { return k.prefix + "staffchat" }
+func (k keys) staffChat() string             { return k.prefix + "staffchat-moves" }

@@ -78,55 +78,72 @@ func (s *Sessions) Commit(ctx context.Context, chatID int64, updateID string, se
 		msgs = append(msgs, b)
 	}
 	now := s.now()
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		if string(body) == "{}" {
-			p.Del(ctx, s.keys.session(chatID))
-		} else {
-			p.Set(ctx, s.keys.session(chatID), body, s.ttl)
+	seen := s.keys.seen(chatID)
+	return s.rdb.Watch(ctx, func(tx *redis.Tx) error {
+		if _, err := tx.ZScore(ctx, seen, updateID).Result(); err == nil {
+			return dialogs.ErrDuplicate
+		} else if !errors.Is(err, redis.Nil) {
+			return err
 		}
-		if sess.Lang == "" {
-			p.Del(ctx, s.keys.prefs(chatID))
-		} else {
-			p.HSet(ctx, s.keys.prefs(chatID), "lang", sess.Lang)
-		}
-		seen := s.keys.seen(chatID)
-		p.ZAdd(ctx, seen, redis.Z{Score: float64(now.Unix()), Member: updateID})
-		p.ZRemRangeByScore(ctx, seen, "-inf", strconv.FormatInt(now.Add(-seenWindow).Unix(), 10))
-		p.Expire(ctx, seen, seenWindow)
-		if len(msgs) > 0 {
-			p.RPush(ctx, s.keys.outbox(chatID), msgs...)
-		}
-		return nil
-	})
-	return err
+		_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			if string(body) == "{}" {
+				p.Del(ctx, s.keys.session(chatID))
+			} else {
+				p.Set(ctx, s.keys.session(chatID), body, s.ttl)
+			}
+			if sess.Lang == "" {
+				p.Del(ctx, s.keys.prefs(chatID))
+			} else {
+				p.HSet(ctx, s.keys.prefs(chatID), "lang", sess.Lang)
+			}
+			p.ZAdd(ctx, seen, redis.Z{Score: float64(now.Unix()), Member: updateID})
+			p.ZRemRangeByScore(ctx, seen, "-inf", strconv.FormatInt(now.Add(-seenWindow).Unix(), 10))
+			p.Expire(ctx, seen, seenWindow)
+			if len(msgs) > 0 {
+				p.RPush(ctx, s.keys.outbox(chatID), msgs...)
+			}
+			return nil
+		})
+		return err
+	}, seen)
+}
+
+// Outgoing is a message waiting in an outbox, as read by Pending.
+type Outgoing struct {
+	Message dialogs.Message
+	raw     string
 }
 
 // Pending returns the first message waiting in the chat's outbox.
-func (s *Sessions) Pending(ctx context.Context, chatID int64) (dialogs.Message, bool, error) {
-	b, err := s.rdb.LIndex(ctx, s.keys.outbox(chatID), 0).Bytes()
+func (s *Sessions) Pending(ctx context.Context, chatID int64) (Outgoing, bool, error) {
+	raw, err := s.rdb.LIndex(ctx, s.keys.outbox(chatID), 0).Result()
 	if errors.Is(err, redis.Nil) {
-		return dialogs.Message{}, false, nil
+		return Outgoing{}, false, nil
 	}
 	if err != nil {
-		return dialogs.Message{}, false, err
+		return Outgoing{}, false, err
 	}
-	var m dialogs.Message
-	if err := json.Unmarshal(b, &m); err != nil {
+	o := Outgoing{raw: raw}
+	if err := json.Unmarshal([]byte(raw), &o.Message); err != nil {
 		// A message that cannot be decoded can never be sent: drop it.
-		return dialogs.Message{}, false, s.Ack(ctx, chatID)
+		return Outgoing{}, false, s.Ack(ctx, chatID, o)
 	}
-	return m, true, nil
+	return o, true, nil
 }
 
-// Ack removes the first message of the chat's outbox, once it was sent (or given up),
-// with its count of parts sent.
-func (s *Sessions) Ack(ctx context.Context, chatID int64) error {
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.LPop(ctx, s.keys.outbox(chatID))
-		p.Del(ctx, s.keys.outboxParts(chatID))
-		return nil
-	})
-	return err
+// ackScript removes the head of a list only if it is still the item that was read, so
+// that two senders never remove an item nobody sent. KEYS: list, a key to delete with it.
+var ackScript = redis.NewScript(`
+if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then return 0 end
+redis.call('LPOP', KEYS[1])
+redis.call('DEL', KEYS[2])
+return 1
+`)
+
+// Ack removes o from the head of the chat's outbox once it was sent (or given up), with
+// its count of parts sent. It does nothing if o is no longer the head.
+func (s *Sessions) Ack(ctx context.Context, chatID int64, o Outgoing) error {
+	return ackScript.Run(ctx, s.rdb, []string{s.keys.outbox(chatID), s.keys.outboxParts(chatID)}, o.raw).Err()
 }
 
 // PartsSent returns how many parts of the first outbox message (a long message is sent

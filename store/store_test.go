@@ -57,14 +57,18 @@ func TestSessionCommitLoadSeen(t *testing.T) {
 		t.Fatalf("outbox chats %v %v", chats, err)
 	}
 	for _, want := range out {
-		m, ok, err := s.Pending(ctx, 42)
+		o, ok, err := s.Pending(ctx, 42)
 		if err != nil || !ok {
 			t.Fatalf("pending: %v %v", ok, err)
 		}
-		if diff := cmp.Diff(want, m); diff != "" {
+		if diff := cmp.Diff(want, o.Message); diff != "" {
 			t.Fatalf("outbox order (-want +got):\n%s", diff)
 		}
-		if err := s.Ack(ctx, 42); err != nil {
+		if err := s.Ack(ctx, 42, o); err != nil {
+			t.Fatal(err)
+		}
+		// A second ack of the same message (another sender) must not remove the next one.
+		if err := s.Ack(ctx, 42, o); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -129,7 +133,7 @@ func TestSubmitIsIdempotentAndNumbered(t *testing.T) {
 			break
 		}
 		notices = append(notices, n)
-		cs.AckNotice(ctx)
+		cs.AckNotice(ctx, n)
 	}
 	if len(notices) != 2 || notices[0].Kind != store.NoticeNew {
 		t.Fatalf("notices %+v", notices)
@@ -148,7 +152,8 @@ func TestWithdraw(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs.AckNotice(ctx)
+	first, _, _ := cs.NextNotice(ctx)
+	cs.AckNotice(ctx, first)
 	if _, err := cs.Withdraw(ctx, 10, no, at); !errors.Is(err, dialogs.ErrNotFound) {
 		t.Fatalf("someone else's case: %v", err)
 	}
@@ -165,5 +170,26 @@ func TestWithdraw(t *testing.T) {
 	n, ok, _ := cs.NextNotice(ctx)
 	if !ok || n.Kind != store.NoticeWithdrawn || n.Number != no {
 		t.Fatalf("notice %+v", n)
+	}
+}
+
+// TestCommitTwice: a second commit of the same update (another instance handling a
+// redelivery) stores nothing and says so.
+func TestCommitTwice(t *testing.T) {
+	ctx := context.Background()
+	rdb, prefix := redistest.New(t)
+	s := store.NewSessions(rdb, prefix, time.Hour)
+	out := []dialogs.Message{{Lang: "en", Parts: []dialogs.Text{dialogs.T("stale")}}}
+	if err := s.Commit(ctx, 7, "u", dialogs.Session{Active: true}, out); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(ctx, 7, "u", dialogs.Session{}, out); !errors.Is(err, dialogs.ErrDuplicate) {
+		t.Fatalf("second commit: %v, want ErrDuplicate", err)
+	}
+	if n := rdb.LLen(ctx, prefix+"{chat:7}:outbox").Val(); n != 1 {
+		t.Fatalf("%d messages queued, want 1", n)
+	}
+	if got, _ := s.Load(ctx, 7); !got.Active {
+		t.Fatal("the second commit overwrote the session")
 	}
 }
