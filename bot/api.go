@@ -5,19 +5,30 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
 // ctxClient applies a context to every request of a tgbotapi.BotAPI, which has none of
-// its own: cancelling ctx interrupts a long poll in flight.
+// its own: cancelling ctx interrupts a long poll in flight. Its errors never carry the
+// token (request URLs contain it).
 type ctxClient struct {
-	ctx context.Context
-	c   *http.Client
+	ctx   context.Context
+	c     *http.Client
+	token string
 }
 
-func (c ctxClient) Do(r *http.Request) (*http.Response, error) { return c.c.Do(r.WithContext(c.ctx)) }
+func (c ctxClient) Do(r *http.Request) (*http.Response, error) {
+	resp, err := c.c.Do(r.WithContext(c.ctx))
+	var ue *url.Error
+	if errors.As(err, &ue) && c.token != "" {
+		return resp, &url.Error{Op: ue.Op, URL: strings.ReplaceAll(ue.URL, c.token, "<token>"), Err: ue.Err}
+	}
+	return resp, err
+}
 
 // NewAPI connects to the Bot API at endpoint ("http://host:port/bot%s/%s"; empty for
 // Telegram's own) and checks the token with getMe. Requests made through the returned API
@@ -26,7 +37,11 @@ func NewAPI(ctx context.Context, token, endpoint string, timeout time.Duration) 
 	if endpoint == "" {
 		endpoint = tgbotapi.APIEndpoint
 	}
-	return tgbotapi.NewBotAPIWithClient(token, endpoint, ctxClient{ctx: ctx, c: &http.Client{Timeout: timeout}})
+	bot, err := tgbotapi.NewBotAPIWithClient(token, endpoint, ctxClient{ctx: ctx, c: &http.Client{Timeout: timeout}, token: token})
+	if err != nil && token != "" {
+		return nil, errors.New(strings.ReplaceAll(err.Error(), token, "<token>"))
+	}
+	return bot, err
 }
 
 // errKind classifies a Bot API error.

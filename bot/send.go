@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"math"
 	"sync"
 	"time"
 
@@ -36,7 +37,7 @@ func newLimits(perChat, global, groupPerMin float64) *limits {
 	}
 	return &limits{
 		chats: map[int64]*rate.Limiter{}, perChat: rate.Limit(perChat),
-		group: rate.Limit(groupPerMin / 60), global: rate.NewLimiter(rate.Limit(global), int(global)),
+		group: rate.Limit(groupPerMin / 60), global: rate.NewLimiter(rate.Limit(global), max(1, int(math.Ceil(global)))),
 	}
 }
 
@@ -53,8 +54,12 @@ func (l *limits) wait(ctx context.Context, chat int64) error {
 			}
 			l.chats[chat] = lim
 		}
-		if time.Since(l.lastPrune) > time.Hour { // forget idle chats
-			l.chats = map[int64]*rate.Limiter{chat: lim}
+		if time.Since(l.lastPrune) > time.Hour { // forget chats idle long enough to be full again
+			for id, other := range l.chats {
+				if id != chat && other.Tokens() >= float64(other.Burst()) {
+					delete(l.chats, id)
+				}
+			}
 			l.lastPrune = time.Now()
 		}
 		l.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -113,9 +114,10 @@ func (t *Telegram) Run(ctx context.Context, sendCtx context.Context) error {
 	sweeper.Add(1)
 	go func() { defer sweeper.Done(); t.sweepLoop(sweepCtx) }()
 
-	offset := t.pollLoop(ctx, sendCtx)
+	t.log.Info("polling")
+	offset := t.pollLoop(ctx, sendCtx) // returns once the updates in hand are stored
 
-	t.log.Info("stopping: finishing updates in hand")
+	t.log.Info("stopping: finishing the messages in hand")
 	stopSweep()
 	sweeper.Wait()
 	t.disp.wait()
@@ -129,22 +131,27 @@ func (t *Telegram) Run(ctx context.Context, sendCtx context.Context) error {
 			t.log.Warn("could not confirm the last updates; they will be delivered again and skipped", "err", err)
 		}
 	}
-	t.pokeStaff()
 	stopStaff()
 	staff.Wait()
 	return nil
 }
 
-// pollLoop fetches updates and hands each batch to the chats' workers; it asks for the
-// next batch (which confirms this one) only once every update of it is stored, which does
-// not wait for sending: a chat held back by Telegram's rate limits delays no other chat.
+// pollLoop fetches updates and hands them to the chats' workers. Telegram confirms every
+// update below the offset of the next getUpdates, so the offset never passes an update
+// whose effects are not stored yet; updates fetched again meanwhile are recognised and
+// skipped. A slow update (a language model, a storage retry) therefore delays other
+// chats by at most inflightWait, and sending never delays polling at all.
 // It returns the offset that confirms everything handled.
 func (t *Telegram) pollLoop(ctx, sendCtx context.Context) int {
-	offset, failures := 0, 0
+	tr := newTracker()
+	failures := 0
 	for ctx.Err() == nil {
-		updates, err := t.poll.GetUpdates(tgbotapi.UpdateConfig{
-			Offset: offset, Limit: 100, Timeout: int(t.cfg.PollTimeout / time.Second),
-		})
+		offset, busy := tr.offset()
+		timeout := int(t.cfg.PollTimeout / time.Second)
+		if busy {
+			timeout = 0 // unconfirmed updates come back at once: do not wait for new ones
+		}
+		updates, err := t.poll.GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Limit: 100, Timeout: timeout})
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -159,15 +166,89 @@ func (t *Telegram) pollLoop(ctx, sendCtx context.Context) int {
 			continue
 		}
 		failures = 0
-		var batch sync.WaitGroup
+		fresh := 0
 		for _, u := range updates {
-			batch.Add(1)
-			t.dispatch(sendCtx, u, batch.Done)
-			offset = u.UpdateID + 1
+			if tr.add(u.UpdateID) {
+				fresh++
+				id := u.UpdateID
+				t.dispatch(sendCtx, u, func() { tr.finish(id) })
+			}
 		}
-		batch.Wait()
+		if busy && fresh == 0 {
+			tr.waitChange(ctx, inflightWait)
+		}
 	}
+	t.disp.wait()
+	offset, _ := tr.offset()
 	return offset
+}
+
+// inflightWait is how long the poller waits for an update in hand to finish before it
+// looks for new ones again.
+const inflightWait = 300 * time.Millisecond
+
+// tracker follows the updates handed out and not yet confirmed, in the order fetched.
+type tracker struct {
+	mu      sync.Mutex
+	order   []int        // handed out, unconfirmed, in order
+	done    map[int]bool // of those, the ones whose effects are stored
+	next    int          // offset once everything in order is done
+	changed chan struct{}
+}
+
+func newTracker() *tracker {
+	return &tracker{done: map[int]bool{}, changed: make(chan struct{}, 1)}
+}
+
+// add records a fetched update; false when it was already handed out.
+func (tr *tracker) add(id int) bool {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	for _, o := range tr.order {
+		if o == id {
+			return false
+		}
+	}
+	tr.order = append(tr.order, id)
+	return true
+}
+
+// finish marks an update's effects stored.
+func (tr *tracker) finish(id int) {
+	tr.mu.Lock()
+	tr.done[id] = true
+	tr.mu.Unlock()
+	select {
+	case tr.changed <- struct{}{}:
+	default:
+	}
+}
+
+// offset returns the getUpdates offset that confirms exactly the finished prefix, and
+// whether updates are still in hand.
+func (tr *tracker) offset() (int, bool) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	for len(tr.order) > 0 && tr.done[tr.order[0]] {
+		delete(tr.done, tr.order[0])
+		tr.next = tr.order[0] + 1
+		tr.order = tr.order[1:]
+	}
+	if len(tr.order) > 0 {
+		return tr.order[0], true
+	}
+	return tr.next, false
+}
+
+// waitChange waits until an update finishes, at most d.
+func (tr *tracker) waitChange(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	case <-tr.changed:
+	}
 }
 
 // backoff returns 1s, 2s, 4s … capped at 60s.
@@ -227,5 +308,14 @@ func (t *Telegram) setStaffChat(ctx context.Context, id int64, record bool) {
 		if err := t.notices.SetStaffChat(ctx, old, id); err != nil {
 			t.log.Error("record the new staff chat id", "err", err)
 		}
+		// Tell the staff in their new chat, so that STAFF_CHAT_ID gets updated.
+		msg := dialogs.Message{Lang: t.cfg.StaffLang, Staff: true, Parts: []dialogs.Text{
+			dialogs.T("staff.migrated", "Old", strconv.FormatInt(old, 10), "New", strconv.FormatInt(id, 10)),
+		}}
+		t.sends.do(id, func() {
+			if err := t.deliver(ctx, id, msg, 0, nil); err != nil {
+				t.log.Warn("could not report the migration in the staff chat", "code", errCode(err))
+			}
+		})
 	}
 }

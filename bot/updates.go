@@ -31,10 +31,15 @@ func (t *Telegram) dispatch(ctx context.Context, u tgbotapi.Update, stored func(
 		if u.CallbackQuery != nil {
 			t.answerCallback(ctx, u.CallbackQuery)
 		}
-		t.process(ctx, "tg:"+strconv.Itoa(u.UpdateID), in)
+		ok := t.process(ctx, "tg:"+strconv.Itoa(u.UpdateID), in)
 		once()
 		t.sends.do(in.ChatID, func() {
-			if u.CallbackQuery != nil {
+			if !ok { // nothing was stored: say so, and leave the buttons to press again
+				msg := dialogs.Message{Lang: t.langFor(in), Parts: []dialogs.Text{dialogs.T("error.retry")}}
+				if err := t.deliver(ctx, in.ChatID, msg, 0, nil); err != nil {
+					t.log.Error("could not tell the user to try again", "chat", in.ChatID, "code", errCode(err))
+				}
+			} else if u.CallbackQuery != nil {
 				t.removeButtons(ctx, u.CallbackQuery)
 			}
 			t.flush(ctx, in.ChatID)
@@ -43,24 +48,23 @@ func (t *Telegram) dispatch(ctx context.Context, u tgbotapi.Update, stored func(
 	})
 }
 
-// process runs the service, retrying storage failures; if they persist the user is told
-// plainly to try again.
-func (t *Telegram) process(ctx context.Context, key string, in dialogs.Input) {
+// process runs the service, retrying storage failures; false when they persisted (the
+// caller then asks the user to try again).
+func (t *Telegram) process(ctx context.Context, key string, in dialogs.Input) bool {
 	var err error
 	for attempt := 1; attempt <= processAttempts; attempt++ {
 		if err = t.svc.Process(ctx, key, in); err == nil {
-			return
+			return true
 		}
 		t.log.Warn("handling an update failed", "chat", in.ChatID, "update", key, "attempt", attempt, "err", err)
 		if attempt == processAttempts || !sleep(ctx, backoff(attempt)) {
 			break
 		}
 	}
-	t.log.Error("giving up on an update; the user was asked to try again", "chat", in.ChatID, "update", key, "err", err)
-	msg := dialogs.Message{Lang: t.langFor(in), Parts: []dialogs.Text{dialogs.T("error.retry")}}
-	if err := t.deliver(ctx, in.ChatID, msg, 0, nil); err != nil {
-		t.log.Error("could not tell the user to try again", "chat", in.ChatID, "code", errCode(err))
+	if ctx.Err() == nil {
+		t.log.Error("giving up on an update; the user is asked to try again", "chat", in.ChatID, "update", key, "err", err)
 	}
+	return false
 }
 
 func (t *Telegram) langFor(in dialogs.Input) string {
@@ -158,9 +162,13 @@ func langCode(u *tgbotapi.User) string {
 	return u.LanguageCode
 }
 
-// answerCallback answers a button press (Telegram shows a spinner until then); best effort.
+// answerCallback answers a button press (Telegram shows a spinner until then), once and
+// without retries: it is cosmetic, and must not hold the chat's updates.
 func (t *Telegram) answerCallback(ctx context.Context, cq *tgbotapi.CallbackQuery) {
-	if _, err := t.call(ctx, 0, tgbotapi.NewCallback(cq.ID, "")); err != nil {
+	if err := t.limits.wait(ctx, 0); err != nil {
+		return
+	}
+	if _, err := t.send.Request(tgbotapi.NewCallback(cq.ID, "")); err != nil {
 		t.log.Warn("answerCallbackQuery failed", "code", errCode(err))
 	}
 }

@@ -100,7 +100,18 @@ func TestStaffChatMigration(t *testing.T) {
 	c.secondHalf()
 	c.press("r:submit")
 	c.expectText(`JC-\d{4}-\d{6}`)
-	if !fake.WaitFor(func() bool { return len(fake.Sent(newID)) == 1 }, wait) {
+	alerts := func() (n int) {
+		for _, m := range fake.Sent(newID) {
+			if strings.Contains(m.PlainText, "JC-") {
+				n++
+			}
+		}
+		return n
+	}
+	if !fake.WaitFor(func() bool { return alerts() == 1 }, wait) {
 		t.Fatalf("the alert did not reach the migrated chat: old %d, new %d", len(fake.Sent(staffChat)), len(fake.Sent(newID)))
+	}
+	if !strings.Contains(fake.Sent(newID)[0].PlainText, "STAFF_CHAT_ID") {
+		t.Errorf("the migration was not reported in the new staff chat: %q", fake.Sent(newID)[0].PlainText)
 	}
 }

@@ -151,3 +151,36 @@ func TestKnowledgeOnTelegram(t *testing.T) {
 	// Control characters are dropped: the last one was taken as the name 张三.
 	c.expect("f:id_type:resident")
 }
+
+// TestSlowAnswerDoesNotHoldOtherChats: while one chat waits for a slow language model,
+// another chat is answered.
+func TestSlowAnswerDoesNotHoldOtherChats(t *testing.T) {
+	llm := &fakeLLM{}
+	llm.set("模型的回答 [apply.fees]", 3*time.Second)
+	srv := httptest.NewServer(llm)
+	defer srv.Close()
+	fake := fakeapi.New(t)
+	fake.AddChat(staffChat, "supergroup")
+	_, prefix := redistest.New(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	getenv := env(fake, prefix, "OPENAI_API_KEY", "k", "OPENAI_BASE_URL", srv.URL+"/v1",
+		"OPENAI_MODEL", "test-model", "OPENAI_TIMEOUT", "10s")
+	go run(ctx, []string{"petitionbot"}, getenv, strings.NewReader(""), io.Discard, io.Discard)
+
+	slow, quick := int64(7001), int64(7002)
+	fake.SendText(slow, slow, "申请监督要花钱吗")
+	if !fake.WaitFor(func() bool { llm.mu.Lock(); defer llm.mu.Unlock(); return llm.calls > 0 }, wait) {
+		t.Fatal("the model was not asked")
+	}
+	fake.SendText(quick, quick, "/start")
+	if !fake.WaitFor(func() bool { return len(fake.Sent(quick)) > 0 }, wait) {
+		t.Fatal("the other chat got no answer")
+	}
+	if n := len(fake.Sent(slow)); n != 0 {
+		t.Fatalf("the slow chat was answered first (%d messages); the test proves nothing", n)
+	}
+	if !fake.WaitFor(func() bool { return len(fake.Sent(slow)) > 0 }, wait) {
+		t.Fatal("the slow chat got no answer")
+	}
+}

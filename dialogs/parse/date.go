@@ -60,6 +60,3 @@ func AddMonths(t time.Time, n int) time.Time {
 func DaysBetween(a, b time.Time) int {
 	return int(dateOf(b).Sub(dateOf(a)).Hours() / 24)
 }
-
-// Today returns the calendar date of now in loc, as midnight UTC.
-func Today(now time.Time, loc *time.Location) time.Time { return dateOf(now.In(loc)) }
