@@ -70,7 +70,7 @@ func (c *Console) Run(ctx context.Context) error {
 
 // input turns a line into an Input; ok is false when the line was answered locally.
 func (c *Console) input(line string) (dialogs.Input, bool) {
-	in := dialogs.Input{ChatID: consoleChat, UserID: consoleChat, LangCode: c.Lang, Time: time.Now()}
+	in := dialogs.Input{ChatID: consoleChat, UserID: consoleChat, LangCode: c.Lang}
 	if path, ok := strings.CutPrefix(line, "/attach "); ok {
 		path = strings.TrimSpace(path)
 		st, err := os.Stat(path)

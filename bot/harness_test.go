@@ -126,7 +126,7 @@ func (h *harness) want(chat int64, inputs ...dialogs.Input) []string {
 	var s dialogs.Session
 	var out []string
 	for _, in := range inputs {
-		in.ChatID, in.UserID, in.Time = chat, chat, time.Now()
+		in.ChatID, in.UserID = chat, chat
 		msgs, err := eng.Handle(context.Background(), &s, in)
 		if err != nil {
 			h.t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -81,7 +80,7 @@ func (t *Telegram) input(ctx context.Context, u tgbotapi.Update) (dialogs.Input,
 		}
 		return dialogs.Input{
 			ChatID: cq.Message.Chat.ID, UserID: userID(cq.From), LangCode: langCode(cq.From),
-			Kind: dialogs.KindButton, Data: cq.Data, Time: time.Now(),
+			Kind: dialogs.KindButton, Data: cq.Data,
 		}, true
 	}
 	m := u.Message
@@ -95,7 +94,7 @@ func (t *Telegram) input(ctx context.Context, u tgbotapi.Update) (dialogs.Input,
 	if !m.Chat.IsPrivate() && !(m.Chat.ID == t.staffChatID() && isCommand(m.Text, "/kbstats")) {
 		return dialogs.Input{}, false
 	}
-	in := dialogs.Input{ChatID: m.Chat.ID, UserID: userID(m.From), LangCode: langCode(m.From), Time: m.Time()}
+	in := dialogs.Input{ChatID: m.Chat.ID, UserID: userID(m.From), LangCode: langCode(m.From)}
 	switch {
 	case m.Text != "":
 		in.Kind, in.Text = dialogs.KindText, m.Text

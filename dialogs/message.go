@@ -1,9 +1,6 @@
 package dialogs
 
-import (
-	"strconv"
-	"time"
-)
+import "strconv"
 
 // Text is one localized piece of a message: a locale key and its arguments.
 // Args are plain values (the renderer escapes them); Refs are arguments whose values are
@@ -104,5 +101,4 @@ type Input struct {
 	Data        string
 	Attachment  Attachment
 	Unsupported string
-	Time        time.Time
 }

@@ -111,7 +111,7 @@ func newHarness(t *testing.T, withKB bool) *harness {
 // send processes one input and returns the messages the bot queued.
 func (h *harness) send(in dialogs.Input) []dialogs.Message {
 	ctx := context.Background()
-	in.ChatID, in.UserID, in.LangCode, in.Time = 100, 100, h.lang, h.now
+	in.ChatID, in.UserID, in.LangCode = 100, 100, h.lang
 	h.seq++
 	if err := h.svc.Process(ctx, "t"+strconv.Itoa(h.seq), in); err != nil {
 		h.t.Fatalf("process: %v", err)
