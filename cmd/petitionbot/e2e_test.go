@@ -100,15 +100,7 @@ func TestStaffChatMigration(t *testing.T) {
 	c.secondHalf()
 	c.press("r:submit")
 	c.expectText(`JC-\d{4}-\d{6}`)
-	alerts := func() (n int) {
-		for _, m := range fake.Sent(newID) {
-			if strings.Contains(m.PlainText, "JC-") {
-				n++
-			}
-		}
-		return n
-	}
-	if !fake.WaitFor(func() bool { return alerts() == 1 }, wait) {
+	if !fake.WaitFor(func() bool { return containing(fake, newID, "JC-") == 1 }, wait) {
 		t.Fatalf("the alert did not reach the migrated chat: old %d, new %d", len(fake.Sent(staffChat)), len(fake.Sent(newID)))
 	}
 	if !strings.Contains(fake.Sent(newID)[0].PlainText, "STAFF_CHAT_ID") {

@@ -130,6 +130,17 @@ func (c *chat) say(next, text string) {
 	}
 }
 
+// containing counts the chat's messages whose text contains s.
+func containing(fake *fakeapi.Server, chat int64, s string) int {
+	n := 0
+	for _, m := range fake.Sent(chat) {
+		if strings.Contains(m.PlainText, s) {
+			n++
+		}
+	}
+	return n
+}
+
 func tail(ms []fakeapi.SentMessage) string {
 	var b strings.Builder
 	for _, m := range ms[max(0, len(ms)-3):] {
