@@ -124,3 +124,32 @@ func TestCrashAtSubmit(t *testing.T) {
 		})
 	}
 }
+
+// TestSIGTERM: the real binary stops polling on SIGTERM, finishes what it has, confirms
+// it to Telegram and exits 0.
+func TestSIGTERM(t *testing.T) {
+	bin := buildBinary(t)
+	fake := fakeapi.New(t)
+	fake.AddChat(staffChat, "supergroup")
+	_, prefix := redistest.New(t)
+	proc := start(t, bin, env(fake, prefix))
+	c := &chat{t: t, fake: fake, id: petitioner}
+	c.firstHalf()
+	c.expect("n:back:name")
+	if err := proc.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- proc.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("still running 30 s after SIGTERM")
+	}
+	if n := fake.Pending(); n != 0 {
+		t.Errorf("%d updates left unconfirmed", n)
+	}
+}
