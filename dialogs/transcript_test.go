@@ -14,10 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pelletier/go-toml/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/petitionbot/petitionbot/dialogs"
 	"github.com/petitionbot/petitionbot/knowledge"
+	"github.com/petitionbot/petitionbot/locales"
 	"github.com/petitionbot/petitionbot/store"
 	"github.com/petitionbot/petitionbot/store/redistest"
 )
@@ -335,4 +337,30 @@ func runTranscript(t *testing.T, path string) {
 		return
 	}
 	flushGot()
+}
+
+// TestEveryErrorInATranscript: each validation message of the locales is shown in some
+// transcript, so every kind of wrong input is exercised.
+func TestEveryErrorInATranscript(t *testing.T) {
+	raw, err := locales.File(dialogs.LangZh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Err map[string]any `toml:"err"`
+	}
+	if err := toml.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("testdata/transcripts/*.txt")
+	var all strings.Builder
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		all.Write(b)
+	}
+	for code := range m.Err {
+		if !strings.Contains(all.String(), "< err."+code) && !strings.Contains(all.String(), " err."+code) {
+			t.Errorf("no transcript shows err.%s", code)
+		}
+	}
 }
