@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
 )
 
 func (e *Engine) welcome() Text {
@@ -148,4 +147,3 @@ func (e *Engine) status(ctx context.Context, r *replies, s *Session, chatID int6
 func (e *Engine) formatTime(t time.Time) string {
 	return t.In(e.cfg.Location).Format("2006-01-02 15:04")
 }
-
