@@ -1,13 +1,7 @@
 package main
 
 import (
-	"context"
-	"io"
-	"strings"
 	"testing"
-
-	"github.com/petitionbot/petitionbot/bot/fakeapi"
-	"github.com/petitionbot/petitionbot/store/redistest"
 )
 
 // BenchmarkTelegramUpdates measures the whole path of an update through the real
@@ -15,12 +9,8 @@ import (
 // the reply sent back. Each op is one "/start" from a new chat (a welcome with the menu);
 // 50 chats write at once, so the figure includes concurrency across chats.
 func BenchmarkTelegramUpdates(b *testing.B) {
-	fake := fakeapi.New(b)
-	fake.AddChat(staffChat, "supergroup")
-	_, prefix := redistest.New(b)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"petitionbot"}, env(fake, prefix), strings.NewReader(""), io.Discard, io.Discard) }()
+	fake, _, prefix := newFake(b, "supergroup")
+	stop := runBot(b, env(fake, prefix))
 	if !fake.WaitFor(fake.Polling, wait) {
 		b.Fatal("the bot did not start polling")
 	}
@@ -47,6 +37,5 @@ func BenchmarkTelegramUpdates(b *testing.B) {
 		sent += n
 	}
 	b.StopTimer()
-	cancel()
-	<-done
+	stop()
 }

@@ -11,9 +11,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/petitionbot/petitionbot/bot/fakeapi"
-	"github.com/petitionbot/petitionbot/store/redistest"
 )
 
 // buildBinary compiles the program once per test binary.
@@ -63,9 +60,7 @@ func casesOf(t *testing.T, rdb *redis.Client, prefix string) int64 {
 // /start offers to continue the draft, which continues where it stopped.
 func TestCrashMidApplication(t *testing.T) {
 	bin := buildBinary(t)
-	fake := fakeapi.New(t)
-	fake.AddChat(staffChat, "supergroup")
-	rdb, prefix := redistest.New(t)
+	fake, rdb, prefix := newFake(t, "supergroup")
 	getenv := env(fake, prefix)
 
 	proc := start(t, bin, getenv)
@@ -94,9 +89,7 @@ func TestCrashAtSubmit(t *testing.T) {
 	bin := buildBinary(t)
 	for i, delay := range []time.Duration{0, 5 * time.Millisecond, 20 * time.Millisecond, 60 * time.Millisecond} {
 		t.Run(fmt.Sprint(delay), func(t *testing.T) {
-			fake := fakeapi.New(t)
-			fake.AddChat(staffChat, "supergroup")
-			rdb, prefix := redistest.New(t)
+			fake, rdb, prefix := newFake(t, "supergroup")
 			getenv := env(fake, prefix)
 			proc := start(t, bin, getenv)
 			c := &chat{t: t, fake: fake, id: petitioner + int64(i)}
@@ -129,9 +122,7 @@ func TestCrashAtSubmit(t *testing.T) {
 // it to Telegram and exits 0.
 func TestSIGTERM(t *testing.T) {
 	bin := buildBinary(t)
-	fake := fakeapi.New(t)
-	fake.AddChat(staffChat, "supergroup")
-	_, prefix := redistest.New(t)
+	fake, _, prefix := newFake(t, "supergroup")
 	proc := start(t, bin, env(fake, prefix))
 	c := &chat{t: t, fake: fake, id: petitioner}
 	c.firstHalf()

@@ -1,28 +1,17 @@
 package main
 
 import (
-	"context"
-	"io"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/petitionbot/petitionbot/bot/fakeapi"
-	"github.com/petitionbot/petitionbot/store/redistest"
 )
 
 // TestTelegramEndToEnd runs the real program against the fake Bot API: a petitioner
 // applies with buttons and text, staff get exactly one alert, /status lists the case,
 // and SIGTERM (a cancelled context) ends the program cleanly with every update confirmed.
 func TestTelegramEndToEnd(t *testing.T) {
-	fake := fakeapi.New(t)
-	fake.AddChat(staffChat, "supergroup")
-	_, prefix := redistest.New(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"petitionbot"}, env(fake, prefix), strings.NewReader(""), io.Discard, io.Discard)
-	}()
+	fake, _, prefix := newFake(t, "supergroup")
+	stop := runBot(t, env(fake, prefix))
 
 	c := &chat{t: t, fake: fake, id: petitioner}
 	c.firstHalf()
@@ -70,14 +59,8 @@ func TestTelegramEndToEnd(t *testing.T) {
 		t.Errorf("answered %d of the presses", presses)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run returned %v after SIGTERM", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("the program did not stop")
+	if err := stop(); err != nil {
+		t.Fatalf("run returned %v after SIGTERM", err)
 	}
 	if fake.Pending() != 0 {
 		t.Errorf("%d updates left unconfirmed", fake.Pending())
@@ -86,14 +69,10 @@ func TestTelegramEndToEnd(t *testing.T) {
 
 // TestStaffChatMigration: a staff group upgraded to a supergroup is followed.
 func TestStaffChatMigration(t *testing.T) {
-	fake := fakeapi.New(t)
-	fake.AddChat(staffChat, "group")
+	fake, _, prefix := newFake(t, "group")
 	newID := int64(-1009999)
 	fake.MigrateChat(staffChat, newID)
-	_, prefix := redistest.New(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go run(ctx, []string{"petitionbot"}, env(fake, prefix), strings.NewReader(""), io.Discard, io.Discard)
+	runBot(t, env(fake, prefix))
 
 	c := &chat{t: t, fake: fake, id: petitioner}
 	c.firstHalf()

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/petitionbot/petitionbot/bot/fakeapi"
 	"github.com/petitionbot/petitionbot/store/redistest"
@@ -17,6 +21,42 @@ const (
 	petitioner = int64(5001)
 	staffChat  = int64(-100777)
 )
+
+// newFake starts a fake Bot API with a staff chat of the given type ("supergroup",
+// "group") and gives the test a Redis client and key prefix of its own.
+func newFake(tb testing.TB, staffType string) (*fakeapi.Server, *redis.Client, string) {
+	tb.Helper()
+	fake := fakeapi.New(tb)
+	fake.AddChat(staffChat, staffType)
+	rdb, prefix := redistest.New(tb)
+	return fake, rdb, prefix
+}
+
+// runBot runs the whole program in-process on Telegram until stop is called (as SIGTERM
+// would); stop returns what run returned, or fails after 30 s.
+func runBot(tb testing.TB, getenv func(string) string) (stop func() error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"petitionbot"}, getenv, strings.NewReader(""), io.Discard, io.Discard)
+	}()
+	stopped := false
+	stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(30 * time.Second):
+			return fmt.Errorf("the program did not stop")
+		}
+	}
+	tb.Cleanup(func() { stop() })
+	return stop
+}
 
 // env returns a getenv over the given settings plus the ones every test needs.
 func env(fake *fakeapi.Server, prefix string, extra ...string) func(string) string {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,7 +10,6 @@ import (
 	"time"
 
 	"github.com/petitionbot/petitionbot/bot/fakeapi"
-	"github.com/petitionbot/petitionbot/store/redistest"
 )
 
 // fakeLLM is an OpenAI-compatible chat-completions server whose behaviour a test sets.
@@ -55,14 +52,9 @@ func TestKnowledgeOnTelegram(t *testing.T) {
 	llm := &fakeLLM{}
 	srv := httptest.NewServer(llm)
 	defer srv.Close()
-	fake := fakeapi.New(t)
-	fake.AddChat(staffChat, "supergroup")
-	_, prefix := redistest.New(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	getenv := env(fake, prefix, "OPENAI_API_KEY", "k", "OPENAI_BASE_URL", srv.URL+"/v1",
-		"OPENAI_MODEL", "test-model", "OPENAI_TIMEOUT", "500ms", "STAFF_USER_IDS", "42,43")
-	go run(ctx, []string{"petitionbot"}, getenv, strings.NewReader(""), io.Discard, io.Discard)
+	fake, _, prefix := newFake(t, "supergroup")
+	runBot(t, env(fake, prefix, "OPENAI_API_KEY", "k", "OPENAI_BASE_URL", srv.URL+"/v1",
+		"OPENAI_MODEL", "test-model", "OPENAI_TIMEOUT", "500ms", "STAFF_USER_IDS", "42,43"))
 	c := &chat{t: t, fake: fake, id: petitioner}
 
 	ask := func(q string) fakeapi.SentMessage {
@@ -145,14 +137,9 @@ func TestSlowAnswerDoesNotHoldOtherChats(t *testing.T) {
 	llm.set("模型的回答 [apply.fees]", 3*time.Second)
 	srv := httptest.NewServer(llm)
 	defer srv.Close()
-	fake := fakeapi.New(t)
-	fake.AddChat(staffChat, "supergroup")
-	_, prefix := redistest.New(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	getenv := env(fake, prefix, "OPENAI_API_KEY", "k", "OPENAI_BASE_URL", srv.URL+"/v1",
-		"OPENAI_MODEL", "test-model", "OPENAI_TIMEOUT", "10s")
-	go run(ctx, []string{"petitionbot"}, getenv, strings.NewReader(""), io.Discard, io.Discard)
+	fake, _, prefix := newFake(t, "supergroup")
+	runBot(t, env(fake, prefix, "OPENAI_API_KEY", "k", "OPENAI_BASE_URL", srv.URL+"/v1",
+		"OPENAI_MODEL", "test-model", "OPENAI_TIMEOUT", "10s"))
 
 	slow, quick := int64(7001), int64(7002)
 	fake.SendText(slow, slow, "申请监督要花钱吗")
