@@ -31,7 +31,8 @@ type Case struct {
 type Event struct {
 	Time   time.Time `json:"time"`
 	Status string    `json:"status"`
-	By     string    `json:"by"` // "petitioner", "staff:<user id>", "system"
+	By     string    `json:"by"`            // "petitioner", "staff:<user id>", "system"
+	Ref    string    `json:"ref,omitempty"` // the update that caused it, for idempotent retries
 }
 
 // ErrNotFound is returned by Cases when a case does not exist or is not the caller's.
@@ -46,6 +47,7 @@ type Cases interface {
 	// ByChat lists the cases submitted from a chat, newest first.
 	ByChat(ctx context.Context, chatID int64) ([]Case, error)
 	// Withdraw marks the chat's case as withdrawn and queues a staff notice. It returns
-	// ErrNotFound when the case is not the chat's, and false when it was already withdrawn.
-	Withdraw(ctx context.Context, chatID int64, number string, at time.Time) (bool, error)
+	// ErrNotFound when the case is not the chat's, and false when it was already
+	// withdrawn by another request than ref (a retry of the same ref returns true again).
+	Withdraw(ctx context.Context, chatID int64, number string, at time.Time, ref string) (bool, error)
 }

@@ -68,6 +68,6 @@ type noCases struct{}
 
 func (noCases) Submit(context.Context, dialogs.Case) (string, error)  { return "JC-2026-000001", nil }
 func (noCases) ByChat(context.Context, int64) ([]dialogs.Case, error) { return nil, nil }
-func (noCases) Withdraw(context.Context, int64, string, time.Time) (bool, error) {
+func (noCases) Withdraw(context.Context, int64, string, time.Time, string) (bool, error) {
 	return false, dialogs.ErrNotFound
 }

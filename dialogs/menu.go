@@ -91,7 +91,7 @@ func (e *Engine) confirmed(ctx context.Context, r *replies, s *Session, in Input
 		e.menu(r, T("privacy.deleted"))
 	case strings.HasPrefix(what, "withdraw:"):
 		no := strings.TrimPrefix(what, "withdraw:")
-		ok, err := e.cases.Withdraw(ctx, in.ChatID, no, e.now())
+		ok, err := e.cases.Withdraw(ctx, in.ChatID, no, e.now(), in.UpdateID)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			r.say(T("withdraw.not_found", "Number", no))

@@ -129,7 +129,7 @@ func (cs *Cases) ByChat(ctx context.Context, chatID int64) ([]dialogs.Case, erro
 }
 
 // Withdraw marks the chat's case withdrawn and queues a staff notice, atomically.
-func (cs *Cases) Withdraw(ctx context.Context, chatID int64, number string, at time.Time) (bool, error) {
+func (cs *Cases) Withdraw(ctx context.Context, chatID int64, number string, at time.Time, ref string) (bool, error) {
 	key := cs.keys.caseRec(number)
 	done := false
 	txf := func(tx *redis.Tx) error {
@@ -148,10 +148,12 @@ func (cs *Cases) Withdraw(ctx context.Context, chatID int64, number string, at t
 			return dialogs.ErrNotFound
 		}
 		if c.Status == dialogs.StatusWithdrawn {
+			last := c.History[len(c.History)-1]
+			done = ref != "" && last.Status == dialogs.StatusWithdrawn && last.Ref == ref
 			return nil
 		}
 		c.Status = dialogs.StatusWithdrawn
-		c.History = append(c.History, dialogs.Event{Time: at, Status: dialogs.StatusWithdrawn, By: "petitioner"})
+		c.History = append(c.History, dialogs.Event{Time: at, Status: dialogs.StatusWithdrawn, By: "petitioner", Ref: ref})
 		rec, _ := json.Marshal(c)
 		notice, _ := json.Marshal(Notice{Kind: NoticeWithdrawn, Number: number, At: at})
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {

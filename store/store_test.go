@@ -154,13 +154,16 @@ func TestWithdraw(t *testing.T) {
 	}
 	first, _, _ := cs.NextNotice(ctx)
 	cs.AckNotice(ctx, first)
-	if _, err := cs.Withdraw(ctx, 10, no, at); !errors.Is(err, dialogs.ErrNotFound) {
+	if _, err := cs.Withdraw(ctx, 10, no, at, "u1"); !errors.Is(err, dialogs.ErrNotFound) {
 		t.Fatalf("someone else's case: %v", err)
 	}
-	if ok, err := cs.Withdraw(ctx, 9, no, at); !ok || err != nil {
+	if ok, err := cs.Withdraw(ctx, 9, no, at, "u2"); !ok || err != nil {
 		t.Fatalf("withdraw: %v %v", ok, err)
 	}
-	if ok, err := cs.Withdraw(ctx, 9, no, at); ok || err != nil {
+	if ok, err := cs.Withdraw(ctx, 9, no, at, "u2"); !ok || err != nil {
+		t.Fatalf("a retry of the same update must answer the same: %v %v", ok, err)
+	}
+	if ok, err := cs.Withdraw(ctx, 9, no, at, "u3"); ok || err != nil {
 		t.Fatalf("second withdraw: %v %v", ok, err)
 	}
 	c, err := cs.Get(ctx, no)
