@@ -128,7 +128,7 @@ func (t *Telegram) Run(ctx context.Context, sendCtx context.Context) error {
 			_, err = confirm.GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Limit: 1, Timeout: 0})
 		}
 		if err != nil {
-			t.log.Warn("could not confirm the last updates; they will be delivered again and skipped", "err", err)
+			t.log.Warn("could not confirm the last updates; they will be delivered again and skipped", "err", redact(err, t.cfg.Token))
 		}
 	}
 	stopStaff()
