@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -52,5 +54,24 @@ func TestParseTTL(t *testing.T) {
 		if got, err := parseTTL(in); err != nil || got != want {
 			t.Errorf("%s: %v %v", in, got, err)
 		}
+	}
+}
+
+// TestTokenNeverPrinted: when the Bot API cannot be reached, neither the error nor the
+// log carries the token (request URLs contain it).
+func TestTokenNeverPrinted(t *testing.T) {
+	const token = "123456:SECRET-TOKEN-abc"
+	getenv := func(k string) string {
+		return map[string]string{
+			"TELEGRAM_BOT_TOKEN": token, "STAFF_CHAT_ID": "-1", "TELEGRAM_API_ENDPOINT": "http://127.0.0.1:1/bot%s/%s",
+		}[k]
+	}
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"petitionbot"}, getenv, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+	if err == nil {
+		t.Fatal("an unreachable Bot API must fail the start")
+	}
+	if strings.Contains(err.Error()+stderr.String(), "SECRET-TOKEN") {
+		t.Fatalf("the token was printed: %v\n%s", err, stderr.String())
 	}
 }
