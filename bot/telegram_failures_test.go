@@ -105,14 +105,9 @@ func TestBlockedUserDoesNotStallOthers(t *testing.T) {
 }
 
 // TestSlowChatDoesNotStallPolling: while one chat's reply waits out a long 429, a chat
-// that writes afterwards is still answered.
-//
-// It fails today: dispatch runs a chat's flush in the same per-chat job queue as its
-// next update, and pollLoop waits for every update of a batch to be stored before it
-// polls again, so a second update from the rate-limited chat stops polling for everyone
-// until retry_after has passed (see the report).
+// that writes afterwards is still answered (sending has its own per-chat queue, and the
+// poller never waits for sends).
 func TestSlowChatDoesNotStallPolling(t *testing.T) {
-	t.Skip("known bug: a chat whose send is rate-limited blocks polling for all chats (telegram.go pollLoop / updates.go dispatch)")
 	const slow, other = 1201, 1202
 	h := longPoll(t)
 	r := h.start()
