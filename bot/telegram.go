@@ -121,6 +121,8 @@ func (t *Telegram) Run(ctx context.Context, sendCtx context.Context) error {
 	stopSweep()
 	sweeper.Wait()
 	t.disp.wait()
+	stopStaff() // before waiting for sends: the staff loop may queue one (a migration notice)
+	staff.Wait()
 	t.sends.wait()
 	if offset > 0 { // confirm what was handled, so it is not delivered again
 		confirm, err := NewAPI(sendCtx, t.cfg.Token, t.cfg.APIEndpoint, 10*time.Second)
@@ -131,8 +133,6 @@ func (t *Telegram) Run(ctx context.Context, sendCtx context.Context) error {
 			t.log.Warn("could not confirm the last updates; they will be delivered again and skipped", "err", redact(err, t.cfg.Token))
 		}
 	}
-	stopStaff()
-	staff.Wait()
 	return nil
 }
 
@@ -140,7 +140,9 @@ func (t *Telegram) Run(ctx context.Context, sendCtx context.Context) error {
 // update below the offset of the next getUpdates, so the offset never passes an update
 // whose effects are not stored yet; updates fetched again meanwhile are recognised and
 // skipped. A slow update (a language model, a storage retry) therefore delays other
-// chats by at most inflightWait, and sending never delays polling at all.
+// chats by at most inflightWait, as long as fewer than 100 updates (one getUpdates
+// window) arrive behind it; beyond that, new updates wait for the slow one. Sending never
+// delays polling.
 // It returns the offset that confirms everything handled.
 func (t *Telegram) pollLoop(ctx, sendCtx context.Context) int {
 	tr := newTracker()
@@ -175,6 +177,9 @@ func (t *Telegram) pollLoop(ctx, sendCtx context.Context) int {
 			}
 		}
 		if busy && fresh == 0 {
+			if len(updates) >= 100 {
+				t.log.Warn("a full window of updates waits behind one still being handled")
+			}
 			tr.waitChange(ctx, inflightWait)
 		}
 	}
