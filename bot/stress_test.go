@@ -28,7 +28,7 @@ var errInjected = errors.New("injected storage failure: connection reset by peer
 
 // flakyStore wraps the session store and fails the first attempt of some updates, chosen
 // by a hash of the update id (so the outcome does not depend on timing):
-//   - "seen": Seen fails (nothing was read);
+//   - "seen": Load fails (nothing was read);
 //   - "before": Commit fails without storing anything;
 //   - "after": Commit stores everything and then reports an error, as when Redis
 //     applied the MULTI but the reply was lost. The retry must find the update handled
@@ -89,12 +89,12 @@ func (f *flakyStore) counts() map[string]int {
 	return out
 }
 
-func (f *flakyStore) Seen(ctx context.Context, chatID int64, updateID string) (bool, error) {
+func (f *flakyStore) Load(ctx context.Context, chatID int64, updateID string) (dialogs.Session, bool, error) {
 	if f.plan(updateID) == "seen" && f.first(updateID, "seen") {
 		f.count("seen")
-		return false, errInjected
+		return dialogs.Session{}, false, errInjected
 	}
-	return f.SessionStore.Seen(ctx, chatID, updateID)
+	return f.SessionStore.Load(ctx, chatID, updateID)
 }
 
 func (f *flakyStore) Commit(ctx context.Context, chatID int64, updateID string, s dialogs.Session, out []dialogs.Message) error {

@@ -8,10 +8,9 @@ import (
 
 // SessionStore keeps sessions and the outgoing messages of each chat.
 type SessionStore interface {
-	// Seen reports whether the update was already handled for the chat.
-	Seen(ctx context.Context, chatID int64, updateID string) (bool, error)
-	// Load returns the chat's session; a chat never seen has the zero Session.
-	Load(ctx context.Context, chatID int64) (Session, error)
+	// Load returns the chat's session (a chat never seen has the zero Session) and
+	// whether updateID was already handled for it.
+	Load(ctx context.Context, chatID int64, updateID string) (Session, bool, error)
 	// Commit stores, atomically, the new session, the update as handled and the messages
 	// to send, appended to the chat's outbox. It returns ErrDuplicate, storing nothing,
 	// when the update was meanwhile committed (by another instance).
@@ -31,18 +30,14 @@ type Service struct {
 // time and in order. A redelivered update (same updateID) changes nothing. On error
 // nothing was stored and the update may be processed again.
 func (sv *Service) Process(ctx context.Context, updateID string, in Input) error {
-	seen, err := sv.Store.Seen(ctx, in.ChatID, updateID)
+	s, seen, err := sv.Store.Load(ctx, in.ChatID, updateID)
 	if err != nil {
-		return fmt.Errorf("check update for chat %d: %w", in.ChatID, err)
+		return fmt.Errorf("load session %d: %w", in.ChatID, err)
 	}
 	if seen {
 		return nil
 	}
 	in.UpdateID = updateID
-	s, err := sv.Store.Load(ctx, in.ChatID)
-	if err != nil {
-		return fmt.Errorf("load session %d: %w", in.ChatID, err)
-	}
 	out, err := sv.Engine.Handle(ctx, &s, in)
 	if err != nil {
 		return err

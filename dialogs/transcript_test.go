@@ -219,7 +219,7 @@ func textKey(t dialogs.Text) string {
 func (h *harness) check(line string) {
 	ctx := context.Background()
 	name, want, _ := strings.Cut(line, "=")
-	s, err := h.sessions.Load(ctx, 100)
+	s, _, err := h.sessions.Load(ctx, 100, "")
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -34,78 +33,72 @@ func NewSessions(rdb redis.UniversalClient, prefix string, ttl time.Duration) *S
 	return &Sessions{rdb: rdb, keys: keys{prefix}, ttl: ttl, now: time.Now}
 }
 
-// Seen reports whether updateID was committed for the chat within the last 48 hours.
-func (s *Sessions) Seen(ctx context.Context, chatID int64, updateID string) (bool, error) {
-	_, err := s.rdb.ZScore(ctx, s.keys.seen(chatID), updateID).Result()
-	if errors.Is(err, redis.Nil) {
-		return false, nil
-	}
-	return err == nil, err
-}
-
-// Load returns the chat's session, or the zero Session.
-func (s *Sessions) Load(ctx context.Context, chatID int64) (dialogs.Session, error) {
+// Load returns the chat's session, or the zero Session, and whether updateID was
+// committed for the chat within the last 48 hours, in one round trip.
+func (s *Sessions) Load(ctx context.Context, chatID int64, updateID string) (dialogs.Session, bool, error) {
 	var sess dialogs.Session
 	pipe := s.rdb.Pipeline()
 	raw := pipe.Get(ctx, s.keys.session(chatID))
 	lang := pipe.HGet(ctx, s.keys.prefs(chatID), "lang")
+	seen := pipe.ZScore(ctx, s.keys.seen(chatID), updateID)
 	_, err := pipe.Exec(ctx)
 	if err != nil && !errors.Is(err, redis.Nil) {
-		return sess, err
+		return sess, false, err
 	}
 	if b, err := raw.Bytes(); err == nil {
 		if err := json.Unmarshal(b, &sess); err != nil {
-			return dialogs.Session{}, fmt.Errorf("decode session: %w", err)
+			return dialogs.Session{}, false, fmt.Errorf("decode session: %w", err)
 		}
 	}
 	sess.Lang = lang.Val()
-	return sess, nil
+	return sess, seen.Err() == nil, nil
 }
 
+// commitScript stores one handled update. KEYS: session, prefs, seen, outbox. ARGV:
+// update id, session JSON ("" deletes it), session ttl in ms, language ("" deletes the
+// preferences), now and the oldest remembered time (unix seconds), seen ttl in seconds,
+// then the messages to queue. It returns 0, storing nothing, if the update was seen.
+var commitScript = redis.NewScript(`
+if redis.call('ZSCORE', KEYS[3], ARGV[1]) then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+if ARGV[4] == '' then redis.call('DEL', KEYS[2]) else redis.call('HSET', KEYS[2], 'lang', ARGV[4]) end
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[6])
+redis.call('EXPIRE', KEYS[3], ARGV[7])
+for i = 8, #ARGV do redis.call('RPUSH', KEYS[4], ARGV[i]) end
+return 1
+`)
+
 // Commit stores the session, marks the update handled and appends out to the outbox, in
-// one MULTI. An empty session is deleted rather than stored.
+// one script; it returns dialogs.ErrDuplicate, storing nothing, if the update was already
+// committed. An empty session is deleted rather than stored.
 func (s *Sessions) Commit(ctx context.Context, chatID int64, updateID string, sess dialogs.Session, out []dialogs.Message) error {
 	body, err := json.Marshal(sess)
 	if err != nil {
 		return err
 	}
-	msgs := make([]any, 0, len(out))
+	if string(body) == "{}" {
+		body = nil
+	}
+	now := s.now()
+	args := []any{updateID, string(body), s.ttl.Milliseconds(), sess.Lang,
+		now.Unix(), now.Add(-seenWindow).Unix(), int64(seenWindow / time.Second)}
 	for _, m := range out {
 		b, err := json.Marshal(m)
 		if err != nil {
 			return err
 		}
-		msgs = append(msgs, b)
+		args = append(args, string(b))
 	}
-	now := s.now()
-	seen := s.keys.seen(chatID)
-	return s.rdb.Watch(ctx, func(tx *redis.Tx) error {
-		if _, err := tx.ZScore(ctx, seen, updateID).Result(); err == nil {
-			return dialogs.ErrDuplicate
-		} else if !errors.Is(err, redis.Nil) {
-			return err
-		}
-		_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			if string(body) == "{}" {
-				p.Del(ctx, s.keys.session(chatID))
-			} else {
-				p.Set(ctx, s.keys.session(chatID), body, s.ttl)
-			}
-			if sess.Lang == "" {
-				p.Del(ctx, s.keys.prefs(chatID))
-			} else {
-				p.HSet(ctx, s.keys.prefs(chatID), "lang", sess.Lang)
-			}
-			p.ZAdd(ctx, seen, redis.Z{Score: float64(now.Unix()), Member: updateID})
-			p.ZRemRangeByScore(ctx, seen, "-inf", strconv.FormatInt(now.Add(-seenWindow).Unix(), 10))
-			p.Expire(ctx, seen, seenWindow)
-			if len(msgs) > 0 {
-				p.RPush(ctx, s.keys.outbox(chatID), msgs...)
-			}
-			return nil
-		})
+	keys := []string{s.keys.session(chatID), s.keys.prefs(chatID), s.keys.seen(chatID), s.keys.outbox(chatID)}
+	stored, err := commitScript.Run(ctx, s.rdb, keys, args...).Int()
+	if err != nil {
 		return err
-	}, seen)
+	}
+	if stored == 0 {
+		return dialogs.ErrDuplicate
+	}
+	return nil
 }
 
 // Outgoing is a message waiting in an outbox, as read by Pending.

@@ -23,8 +23,8 @@ func TestSessionCommitLoadSeen(t *testing.T) {
 	rdb, prefix := redistest.New(t)
 	s := store.NewSessions(rdb, prefix, time.Hour)
 
-	got, err := s.Load(ctx, 42)
-	if err != nil || got.Draft != nil || got.Lang != "" {
+	got, seen, err := s.Load(ctx, 42, "u1")
+	if err != nil || got.Draft != nil || got.Lang != "" || seen {
 		t.Fatalf("new chat: %+v %v", got, err)
 	}
 	sess := dialogs.Session{Lang: "en", Active: true, Draft: &dialogs.Draft{ID: "d1", Field: "name", Values: map[string]string{"consent": "yes"}}}
@@ -32,17 +32,14 @@ func TestSessionCommitLoadSeen(t *testing.T) {
 	if err := s.Commit(ctx, 42, "u1", sess, out); err != nil {
 		t.Fatal(err)
 	}
-	got, err = s.Load(ctx, 42)
-	if err != nil {
-		t.Fatal(err)
+	got, seen, err = s.Load(ctx, 42, "u1")
+	if err != nil || !seen {
+		t.Fatalf("after commit: seen %v, %v", seen, err)
 	}
 	if diff := cmp.Diff(sess, got); diff != "" {
 		t.Fatalf("loaded session differs (-want +got):\n%s", diff)
 	}
-	if seen, _ := s.Seen(ctx, 42, "u1"); !seen {
-		t.Fatal("u1 not seen after commit")
-	}
-	if seen, _ := s.Seen(ctx, 42, "u2"); seen {
+	if _, seen, _ := s.Load(ctx, 42, "u2"); seen {
 		t.Fatal("u2 seen before commit")
 	}
 	if ttl := rdb.TTL(ctx, prefix+"{chat:42}:session").Val(); ttl <= 0 || ttl > time.Hour {
@@ -192,7 +189,7 @@ func TestCommitTwice(t *testing.T) {
 	if n := rdb.LLen(ctx, prefix+"{chat:7}:outbox").Val(); n != 1 {
 		t.Fatalf("%d messages queued, want 1", n)
 	}
-	if got, _ := s.Load(ctx, 7); !got.Active {
+	if got, _, _ := s.Load(ctx, 7, "x"); !got.Active {
 		t.Fatal("the second commit overwrote the session")
 	}
 }
