@@ -132,14 +132,20 @@ func (h *harness) want(chat int64, inputs ...dialogs.Input) []string {
 			h.t.Fatal(err)
 		}
 		for _, m := range msgs {
-			text, err := h.render.HTML(m)
-			if err != nil {
-				h.t.Fatal(err)
-			}
-			out = append(out, bot.Split(text, bot.MaxText)...)
+			out = append(out, h.rendered(m)...)
 		}
 	}
 	return out
+}
+
+// rendered renders a message as Telegram receives it: HTML, split into parts.
+func (h *harness) rendered(m dialogs.Message) []string {
+	h.t.Helper()
+	text, err := h.render.HTML(m)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return bot.Split(text, bot.MaxText)
 }
 
 // wantTexts is want for typed texts.

@@ -15,7 +15,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/petitionbot/petitionbot/bot"
 	"github.com/petitionbot/petitionbot/dialogs"
 )
 
@@ -172,11 +171,7 @@ func (h *harness) stressScript(rng *rand.Rand, eng *dialogs.Engine, chat int64, 
 			h.t.Fatal(err)
 		}
 		for _, m := range msgs {
-			text, err := h.render.HTML(m)
-			if err != nil {
-				h.t.Fatal(err)
-			}
-			c.want = append(c.want, bot.Split(text, bot.MaxText)...)
+			c.want = append(c.want, h.rendered(m)...)
 			if len(m.Buttons) > 0 {
 				lastIdx, lastData = len(c.want)-1, nil
 				for _, row := range m.Buttons {

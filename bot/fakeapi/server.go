@@ -50,15 +50,9 @@ type config struct {
 // part of the token before ':' when it is a number, else 1.
 func WithToken(token string) Option { return func(c *config) { c.token = token } }
 
-// WithBotUsername sets the username getMe reports (default "petition_test_bot").
-func WithBotUsername(name string) Option { return func(c *config) { c.botUsername = name } }
-
 // WithMaxPollWait caps the long-poll wait of getUpdates (default DefaultMaxPollWait). Zero or
 // negative makes getUpdates never wait.
 func WithMaxPollWait(d time.Duration) Option { return func(c *config) { c.maxPollWait = d } }
-
-// WithClock sets the clock used for message dates (default time.Now).
-func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
 // Server is a fake Telegram Bot API listening on 127.0.0.1. Create it with New; the zero value
 // is not usable.
@@ -98,9 +92,6 @@ func (s *Server) Close() {
 		s.http.Close()
 	})
 }
-
-// URL returns the server's base address, "http://127.0.0.1:PORT".
-func (s *Server) URL() string { return s.http.URL }
 
 // APIEndpoint returns the pattern "http://127.0.0.1:PORT/bot%s/%s" for
 // tgbotapi.NewBotAPIWithAPIEndpoint.

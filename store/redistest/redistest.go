@@ -43,9 +43,6 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-// Addr returns the address of the Redis the tests use.
-func Addr() string { return addr }
-
 func reachable(a string) bool {
 	c := redis.NewClient(&redis.Options{Addr: a, DialTimeout: time.Second, DisableIdentity: true, MaxRetries: -1})
 	defer c.Close()
