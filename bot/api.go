@@ -52,6 +52,7 @@ const (
 	errRateLimit                // 429: wait RetryAfter
 	errMigrated                 // the group became a supergroup: resend to the new id
 	errPermanent                // 400/403 and the like: sending again cannot help
+	errFatal                    // 401/404: the token was revoked or the endpoint is wrong; nothing can be sent
 )
 
 func classify(err error) (errKind, *tgbotapi.Error) {
@@ -64,6 +65,8 @@ func classify(err error) (errKind, *tgbotapi.Error) {
 			return errMigrated, te
 		case te.Code >= 500:
 			return errTransient, te
+		case te.Code == http.StatusUnauthorized || te.Code == http.StatusNotFound:
+			return errFatal, te
 		case te.Code >= 400:
 			return errPermanent, te
 		}

@@ -3,7 +3,6 @@ package bot
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,7 +13,6 @@ import (
 	"unicode"
 
 	"github.com/petitionbot/petitionbot/dialogs"
-	"github.com/petitionbot/petitionbot/store"
 )
 
 // consoleChat is the chat and user id of the one console petitioner.
@@ -26,8 +24,7 @@ const consoleChat = 1
 // file. Every line of a staff message starts with "[staff]".
 type Console struct {
 	Service   *dialogs.Service
-	Outbox    Outbox
-	Notices   Notices
+	Outbox    dialogs.Outbox
 	Render    *Renderer
 	Lang      string         // the petitioner's client language; "" for the default
 	StaffLang string         // language of staff messages
@@ -58,11 +55,14 @@ func (c *Console) Run(ctx context.Context) error {
 			continue
 		}
 		c.seq++
-		if err := c.Service.Process(ctx, fmt.Sprintf("console:%s:%d", c.runID, c.seq), in); err != nil {
+		res, err := c.Service.Process(ctx, fmt.Sprintf("console:%s:%d", c.runID, c.seq), in)
+		if err != nil {
 			return err
 		}
-		if err := c.drain(ctx); err != nil {
-			return err
+		for _, b := range res.Batches {
+			if err := c.printBatch(ctx, b); err != nil {
+				return err
+			}
 		}
 	}
 	return sc.Err()
@@ -121,63 +121,63 @@ func labelKey(s string) string {
 	}, s)
 }
 
-// drain prints the chat's outbox and the staff notices, removing what it printed.
+// drain prints whatever waits in the outbox (left by an earlier run), removing it.
 func (c *Console) drain(ctx context.Context) error {
 	for {
-		o, ok, err := c.Outbox.Pending(ctx, consoleChat)
+		batches, _, err := c.Outbox.Claim(ctx, 100)
 		if err != nil {
 			return err
 		}
-		if !ok {
-			break
-		}
-		c.print(o.Message)
-		if err := c.Outbox.Ack(ctx, consoleChat, o); err != nil {
-			return err
-		}
-	}
-	for {
-		n, ok, err := c.Notices.NextNotice(ctx)
-		if err != nil {
-			return err
-		}
-		if !ok {
+		if len(batches) == 0 {
 			return nil
 		}
-		var cs dialogs.Case
-		if n.Kind != store.NoticeQuestion {
-			cs, err = c.Notices.Get(ctx, n.Number)
-		}
-		switch {
-		case err == nil:
-			c.print(staffMessage(n, cs, c.StaffLang, c.Location))
-		case !errors.Is(err, dialogs.ErrNotFound):
-			return err
-		}
-		if err := c.Notices.AckNotice(ctx, n); err != nil {
-			return err
+		for _, b := range batches {
+			if err := c.printBatch(ctx, b); err != nil {
+				return err
+			}
 		}
 	}
 }
 
-// print writes a message as plain text, with its buttons numbered from 1.
-func (c *Console) print(m dialogs.Message) {
+// printBatch prints a batch's deliveries and acknowledges them, then whatever else waits
+// for the same recipient.
+func (c *Console) printBatch(ctx context.Context, b dialogs.Batch) error {
+	for {
+		for _, it := range b.Items {
+			c.print(it.To, it.Msg)
+		}
+		next, more, err := c.Outbox.Done(ctx, b, dialogs.Sent{N: len(b.Items)})
+		if err != nil || !more {
+			return err
+		}
+		b = next
+	}
+}
+
+// print writes a message as plain text, with its buttons numbered from 1. Messages for
+// anyone but the console's petitioner are staff messages.
+func (c *Console) print(to dialogs.Recipient, m dialogs.Message) {
+	staff := to != dialogs.ToChat(consoleChat)
 	text, _ := c.Render.HTML(m)
 	var b strings.Builder
 	b.WriteString(Plain(text))
-	if !m.Staff {
+	if !staff {
 		c.buttons, c.labels = nil, nil
 	}
 	for _, r := range m.Buttons {
 		for _, btn := range r {
 			label, _ := c.Render.Label(m.Lang, btn.Label)
+			if staff { // staff buttons are shown, not pressable here
+				fmt.Fprintf(&b, "\n· %s", label)
+				continue
+			}
 			c.buttons = append(c.buttons, btn)
 			c.labels = append(c.labels, label)
 			fmt.Fprintf(&b, "\n[%d] %s", len(c.buttons), label)
 		}
 	}
 	out := b.String()
-	if m.Staff {
+	if staff {
 		out = "[staff] " + strings.ReplaceAll(out, "\n", "\n[staff] ")
 	}
 	fmt.Fprintln(c.Out, out)

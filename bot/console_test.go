@@ -55,7 +55,7 @@ func TestConsoleSession(t *testing.T) {
 	}
 	var out bytes.Buffer
 	c := &bot.Console{
-		Service: h.svc, Outbox: h.sessions, Notices: h.cases, Render: h.render,
+		Service: h.svc, Outbox: h.db, Render: h.render,
 		Lang: "en-US", StaffLang: dialogs.LangEn, Location: time.UTC,
 		In: strings.NewReader(strings.Join(script, "\n") + "\n"), Out: &out,
 	}

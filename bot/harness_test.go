@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/petitionbot/petitionbot/bot"
 	"github.com/petitionbot/petitionbot/bot/fakeapi"
 	"github.com/petitionbot/petitionbot/dialogs"
@@ -31,8 +33,9 @@ const (
 type harness struct {
 	t         *testing.T
 	fake      *fakeapi.Server
-	sessions  *store.Sessions
-	cases     *store.Cases
+	rdb       *redis.Client
+	prefix    string
+	db        *store.DB
 	render    *bot.Renderer
 	engineCfg dialogs.Config
 	svc       *dialogs.Service
@@ -52,16 +55,16 @@ func newHarness(t *testing.T, opts ...fakeapi.Option) *harness {
 	}
 	rdb, prefix := redistest.New(t)
 	h := &harness{
-		t: t, fake: fakeapi.New(t, opts...), render: bot.NewRenderer(bundle), logs: &logBuffer{},
-		sessions: store.NewSessions(rdb, prefix, time.Hour),
-		cases:    store.NewCases(rdb, prefix, "JC", time.UTC),
+		t: t, rdb: rdb, prefix: prefix, fake: fakeapi.New(t, opts...), render: bot.NewRenderer(bundle), logs: &logBuffer{},
+		db: store.New(rdb, store.Options{Prefix: prefix, SessionTTL: time.Hour, Lease: leaseForTests}),
 		engineCfg: dialogs.Config{
 			Location: time.UTC, DraftTTL: time.Hour,
 			Procuratorate: dialogs.Procuratorate{Name: "测试市人民检察院 <A&B>", Address: "测试路1号", Phone: "0857-1234567"},
 		},
 	}
 	h.fake.AddChat(staffChat, "supergroup")
-	h.svc = &dialogs.Service{Engine: dialogs.NewEngine(h.engineCfg, h.cases, nil), Store: h.sessions}
+	h.engineCfg.StaffLang = dialogs.LangEn
+	h.svc = &dialogs.Service{Engine: dialogs.NewEngine(h.engineCfg, h.db, nil), Store: h.db}
 	h.log = slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -87,8 +90,8 @@ func (h *harness) start() *running {
 	tg, err := bot.NewTelegram(sendCtx, bot.TelegramConfig{
 		Token: h.fake.Token(), APIEndpoint: h.fake.APIEndpoint(),
 		StaffChatID: staffChat, StaffLang: dialogs.LangEn, PollTimeout: h.poll,
-		PerChatRate: 1000, GlobalRate: 1000, GroupPerMin: 60000,
-	}, h.svc, h.sessions, h.cases, h.render, h.log)
+		PerChatRate: 1000, GlobalRate: 1000, GroupPerMin: 60000, Lease: leaseForTests, SweepEvery: 300 * time.Millisecond,
+	}, h.svc, h.db, h.db, h.render, h.log)
 	if err != nil {
 		cancelSend()
 		h.t.Fatalf("NewTelegram: %v", err)
@@ -122,17 +125,19 @@ func (r *running) stop() error {
 // fresh chat: the engine's replies, rendered and split as Telegram receives them.
 func (h *harness) want(chat int64, inputs ...dialogs.Input) []string {
 	h.t.Helper()
-	eng := dialogs.NewEngine(h.engineCfg, h.cases, nil)
+	eng := dialogs.NewEngine(h.engineCfg, h.db, nil)
 	var s dialogs.Session
 	var out []string
 	for _, in := range inputs {
 		in.ChatID, in.UserID = chat, chat
-		msgs, err := eng.Handle(context.Background(), &s, in)
+		fx, err := eng.Handle(context.Background(), &s, in)
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		for _, m := range msgs {
-			out = append(out, h.rendered(m)...)
+		for _, d := range fx.Deliveries {
+			if d.To == dialogs.ToChat(chat) {
+				out = append(out, h.rendered(d.Msg)...)
+			}
 		}
 	}
 	return out
@@ -202,10 +207,33 @@ func (h *harness) sendsTo(chat int64) int {
 	return n
 }
 
-// outboxEmpty reports whether nothing waits in chat's outbox.
-func (h *harness) outboxEmpty(chat int64) bool {
-	_, ok, err := h.sessions.Pending(context.Background(), chat)
-	return err == nil && !ok
+// leaseForTests is the senders' claim in tests: short, so that a take-over is quick.
+const leaseForTests = 2 * time.Second
+
+// seed queues m for chat in the outbox, as a process that committed it and died before
+// sending would leave it (its claim released), after parts of it were sent.
+func (h *harness) seed(chat int64, m dialogs.Message, partsSent int) {
+	h.t.Helper()
+	ctx := context.Background()
+	key := dialogs.SessionKey{Chat: chat, User: chat}
+	batches, err := h.db.Commit(ctx, key, "seed", 0, dialogs.Effects{Deliveries: []dialogs.Delivery{{ID: "seed/0", To: dialogs.ToChat(chat), Msg: m}}})
+	if err != nil || len(batches) != 1 {
+		h.t.Fatalf("seed: %v %v", batches, err)
+	}
+	if partsSent > 0 {
+		if err := h.db.Progress(ctx, batches[0], "seed/0", partsSent); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	if _, _, err := h.db.Done(ctx, batches[0], dialogs.Sent{RetryIn: 1}); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// outboxEmpty reports whether nothing waits to be sent to anyone.
+func (h *harness) outboxEmpty() bool {
+	n, err := h.rdb.Exists(context.Background(), h.prefix+"{pb}:ready").Result()
+	return err == nil && n == 0
 }
 
 // logBuffer is a bytes.Buffer safe for the concurrent writes of a logger.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"sync"
 	"time"
@@ -87,7 +88,7 @@ func (t *Telegram) call(ctx context.Context, chat int64, c tgbotapi.Chattable) (
 		kind, te := classify(err)
 		wait := backoff(attempt)
 		switch kind {
-		case errPermanent, errMigrated:
+		case errPermanent, errMigrated, errFatal:
 			return nil, err
 		case errRateLimit:
 			if te.RetryAfter > 0 {
@@ -105,16 +106,23 @@ func (t *Telegram) call(ctx context.Context, chat int64, c tgbotapi.Chattable) (
 	return nil, err
 }
 
-// deliver renders a message and sends it, split into parts under Telegram's length
-// limit, the buttons on the last part. It skips the first skip parts (sent before) and
-// calls sent after each accepted part.
-func (t *Telegram) deliver(ctx context.Context, chat int64, m dialogs.Message, skip int, sent func(n int)) error {
+// parts renders a message as the texts of the messages it is sent in: split under
+// Telegram's length limit.
+func (t *Telegram) parts(m dialogs.Message) []string {
 	text, err := t.render.HTML(m)
 	if err != nil {
 		t.log.Error("a message is missing from the locales", "err", err)
 	}
+	return Split(text, MaxText)
+}
+
+// deliver sends a message in parts, the buttons on the last one. It skips the first skip
+// parts (sent before) and calls sent after each accepted part but the last. It returns the
+// id of the last message sent.
+func (t *Telegram) deliver(ctx context.Context, chat int64, m dialogs.Message, skip int, sent func(n int)) (int, error) {
 	markup := t.keyboard(m)
-	parts := Split(text, MaxText)
+	parts := t.parts(m)
+	last := 0
 	for i := skip; i < len(parts); i++ {
 		msg := tgbotapi.NewMessage(chat, parts[i])
 		msg.ParseMode = tgbotapi.ModeHTML
@@ -122,14 +130,28 @@ func (t *Telegram) deliver(ctx context.Context, chat int64, m dialogs.Message, s
 		if i == len(parts)-1 && markup != nil {
 			msg.ReplyMarkup = *markup
 		}
-		if _, err := t.call(ctx, chat, msg); err != nil {
-			return err
+		resp, err := t.call(ctx, chat, msg)
+		if err != nil {
+			return 0, err
 		}
+		last = messageID(resp)
 		if sent != nil && i < len(parts)-1 {
 			sent(i + 1)
 		}
 	}
-	return nil
+	return last, nil
+}
+
+// messageID reads the message id of a send's or edit's result, 0 if there is none.
+func messageID(resp *tgbotapi.APIResponse) int {
+	if resp == nil {
+		return 0
+	}
+	var m struct {
+		MessageID int `json:"message_id"`
+	}
+	_ = json.Unmarshal(resp.Result, &m)
+	return m.MessageID
 }
 
 func (t *Telegram) keyboard(m dialogs.Message) *tgbotapi.InlineKeyboardMarkup {
@@ -154,67 +176,4 @@ func (t *Telegram) keyboard(m dialogs.Message) *tgbotapi.InlineKeyboardMarkup {
 	}
 	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
 	return &kb
-}
-
-// flush delivers the chat's outbox in order. A message Telegram refuses for good (the
-// user blocked the bot, a bad request) is dropped with a log line; on a transient failure
-// the rest waits for the next update or sweep.
-func (t *Telegram) flush(ctx context.Context, chat int64) {
-	for ctx.Err() == nil {
-		o, ok, err := t.out.Pending(ctx, chat)
-		if err != nil {
-			t.log.Warn("reading the outbox failed; will retry", "chat", chat, "err", err)
-			return
-		}
-		if !ok {
-			return
-		}
-		skip, err := t.out.PartsSent(ctx, chat)
-		if err != nil {
-			t.log.Warn("reading the outbox failed; will retry", "chat", chat, "err", err)
-			return
-		}
-		progress := func(n int) {
-			if err := t.out.SetPartsSent(ctx, chat, n); err != nil {
-				t.log.Warn("recording a sent part failed; it may be sent again", "chat", chat, "err", err)
-			}
-		}
-		if err := t.deliver(ctx, chat, o.Message, skip, progress); err != nil {
-			if kind, _ := classify(err); kind != errPermanent {
-				t.log.Warn("sending failed; will retry", "chat", chat, "code", errCode(err))
-				return
-			}
-			t.log.Error("Telegram refused a message; dropped", "chat", chat, "code", errCode(err), "err", redact(err, t.cfg.Token))
-		}
-		if err := t.out.Ack(ctx, chat, o); err != nil {
-			t.log.Warn("acknowledging a sent message failed; it may be sent again", "chat", chat, "err", err)
-			return
-		}
-	}
-}
-
-// sweep queues a flush for every chat with messages waiting (after a restart, or after
-// failures).
-func (t *Telegram) sweep(ctx context.Context) {
-	chats, err := t.out.OutboxChats(ctx)
-	if err != nil {
-		t.log.Warn("listing waiting messages failed", "err", err)
-		return
-	}
-	for _, c := range chats {
-		t.sends.do(c, func() { t.flush(ctx, c) })
-	}
-}
-
-func (t *Telegram) sweepLoop(ctx context.Context) {
-	tick := time.NewTicker(t.cfg.SweepEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			t.sweep(ctx)
-		}
-	}
 }

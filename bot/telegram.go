@@ -12,23 +12,10 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/petitionbot/petitionbot/dialogs"
-	"github.com/petitionbot/petitionbot/store"
 )
 
-// Outbox is where the messages of handled updates wait until Telegram accepted them.
-type Outbox interface {
-	Pending(ctx context.Context, chatID int64) (store.Outgoing, bool, error)
-	Ack(ctx context.Context, chatID int64, o store.Outgoing) error
-	PartsSent(ctx context.Context, chatID int64) (int, error)
-	SetPartsSent(ctx context.Context, chatID int64, n int) error
-	OutboxChats(ctx context.Context) ([]int64, error)
-}
-
-// Notices is the staff notice queue and the case register behind it.
-type Notices interface {
-	NextNotice(ctx context.Context) (store.Notice, bool, error)
-	AckNotice(ctx context.Context, n store.Notice) error
-	Get(ctx context.Context, number string) (dialogs.Case, error)
+// ChatMoves remembers where the staff group moved when Telegram upgraded it.
+type ChatMoves interface {
 	StaffChat(ctx context.Context, configured int64) (int64, bool, error)
 	SetStaffChat(ctx context.Context, old, new int64) error
 }
@@ -45,24 +32,24 @@ type TelegramConfig struct {
 	PerChatRate float64        // messages per second to one chat; default 1 (burst 3)
 	GlobalRate  float64        // messages per second overall; default 25
 	GroupPerMin float64        // messages per minute into the staff group; default 18
-	SweepEvery  time.Duration  // retry of undelivered messages; default 30s
+	SweepEvery  time.Duration  // the longest wait between looks for undelivered messages; default 5s
+	Lease       time.Duration  // a sender's claim on deliveries, as the outbox grants it; default 5s
 }
 
 // Telegram runs the bot on Telegram by long polling.
 type Telegram struct {
-	cfg     TelegramConfig
-	svc     *dialogs.Service
-	out     Outbox
-	notices Notices
-	render  *Renderer
-	log     *slog.Logger
+	cfg    TelegramConfig
+	svc    *dialogs.Service
+	out    dialogs.Outbox
+	moves  ChatMoves
+	render *Renderer
+	log    *slog.Logger
 
 	send   *tgbotapi.BotAPI
 	poll   *tgbotapi.BotAPI
 	limits *limits
-	disp   *dispatcher   // handles updates, per chat in order
-	sends  *dispatcher   // delivers outboxes, per chat in order, apart from handling
-	wakeup chan struct{} // pokes the staff notifier
+	disp   *dispatcher[int64]  // handles updates, per chat in order
+	sends  *dispatcher[string] // delivers, per recipient in order, apart from handling
 
 	mu        sync.Mutex
 	staffChat int64
@@ -70,7 +57,7 @@ type Telegram struct {
 
 // NewTelegram connects to the Bot API (getMe). sendCtx bounds every send; polling has its
 // own context, given to Run.
-func NewTelegram(sendCtx context.Context, cfg TelegramConfig, svc *dialogs.Service, out Outbox, notices Notices, r *Renderer, log *slog.Logger) (*Telegram, error) {
+func NewTelegram(sendCtx context.Context, cfg TelegramConfig, svc *dialogs.Service, out dialogs.Outbox, moves ChatMoves, r *Renderer, log *slog.Logger) (*Telegram, error) {
 	if cfg.PollTimeout <= 0 {
 		cfg.PollTimeout = 25 * time.Second
 	}
@@ -78,7 +65,10 @@ func NewTelegram(sendCtx context.Context, cfg TelegramConfig, svc *dialogs.Servi
 		cfg.SendTimeout = 30 * time.Second
 	}
 	if cfg.SweepEvery <= 0 {
-		cfg.SweepEvery = 30 * time.Second
+		cfg.SweepEvery = 5 * time.Second
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 5 * time.Second
 	}
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
@@ -88,9 +78,9 @@ func NewTelegram(sendCtx context.Context, cfg TelegramConfig, svc *dialogs.Servi
 		return nil, fmt.Errorf("connect to the Bot API: %w", err)
 	}
 	return &Telegram{
-		cfg: cfg, svc: svc, out: out, notices: notices, render: r, log: log,
+		cfg: cfg, svc: svc, out: out, moves: moves, render: r, log: log,
 		send: send, limits: newLimits(cfg.PerChatRate, cfg.GlobalRate, cfg.GroupPerMin),
-		disp: newDispatcher(log), sends: newDispatcher(log), wakeup: make(chan struct{}, 1), staffChat: cfg.StaffChatID,
+		disp: newDispatcher[int64](log), sends: newDispatcher[string](log), staffChat: cfg.StaffChatID,
 	}, nil
 }
 
@@ -104,13 +94,9 @@ func (t *Telegram) Run(ctx context.Context, sendCtx context.Context) error {
 	}
 	t.poll = poll
 	t.checkStaffChat(sendCtx)
-	t.sweep(sendCtx)
 
-	var staff, sweeper sync.WaitGroup
-	staffCtx, stopStaff := context.WithCancel(sendCtx)
+	var sweeper sync.WaitGroup
 	sweepCtx, stopSweep := context.WithCancel(sendCtx)
-	staff.Add(1)
-	go func() { defer staff.Done(); t.staffLoop(staffCtx) }()
 	sweeper.Add(1)
 	go func() { defer sweeper.Done(); t.sweepLoop(sweepCtx) }()
 
@@ -121,8 +107,6 @@ func (t *Telegram) Run(ctx context.Context, sendCtx context.Context) error {
 	stopSweep()
 	sweeper.Wait()
 	t.disp.wait()
-	stopStaff() // before waiting for sends: the staff loop may queue one (a migration notice)
-	staff.Wait()
 	t.sends.wait()
 	if offset > 0 { // confirm what was handled, so it is not delivered again
 		confirm, err := NewAPI(sendCtx, t.cfg.Token, t.cfg.APIEndpoint, 10*time.Second)
@@ -283,7 +267,7 @@ func (t *Telegram) staffChatID() int64 {
 // checkStaffChat follows a recorded migration and checks the staff chat is reachable,
 // logging one clear line if not.
 func (t *Telegram) checkStaffChat(ctx context.Context) {
-	if id, ok, err := t.notices.StaffChat(ctx, t.cfg.StaffChatID); err == nil && ok {
+	if id, ok, err := t.moves.StaffChat(ctx, t.cfg.StaffChatID); err == nil && ok {
 		t.setStaffChat(ctx, id, false)
 	}
 	_, err := t.send.GetChat(tgbotapi.ChatInfoConfig{ChatConfig: tgbotapi.ChatConfig{ChatID: t.staffChatID()}})
@@ -310,15 +294,15 @@ func (t *Telegram) setStaffChat(ctx context.Context, id int64, record bool) {
 	t.log.Warn("the staff group was upgraded to a supergroup; following it (update STAFF_CHAT_ID)",
 		"old_chat", old, "new_chat", id)
 	if record {
-		if err := t.notices.SetStaffChat(ctx, old, id); err != nil {
+		if err := t.moves.SetStaffChat(ctx, old, id); err != nil {
 			t.log.Error("record the new staff chat id", "err", err)
 		}
 		// Tell the staff in their new chat, so that STAFF_CHAT_ID gets updated.
-		msg := dialogs.Message{Lang: t.cfg.StaffLang, Staff: true, Parts: []dialogs.Text{
+		msg := dialogs.Message{Lang: t.cfg.StaffLang, Parts: []dialogs.Text{
 			dialogs.T("staff.migrated", "Old", strconv.FormatInt(old, 10), "New", strconv.FormatInt(id, 10)),
 		}}
-		t.sends.do(id, func() {
-			if err := t.deliver(ctx, id, msg, 0, nil); err != nil {
+		t.sends.do(dialogs.ToStaff().String(), func() {
+			if _, err := t.deliver(ctx, id, msg, 0, nil); err != nil {
 				t.log.Warn("could not report the migration in the staff chat", "code", errCode(err))
 			}
 		})

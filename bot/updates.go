@@ -16,8 +16,8 @@ import (
 const processAttempts = 3
 
 // dispatch queues an update on its chat's worker. stored is called once the update's
-// effects are stored (or it was ignored), so the poller may confirm it; the worker then
-// delivers the chat's outbox.
+// effects are stored (or it was ignored), so the poller may confirm it; the deliveries the
+// commit claimed are then sent, apart from handling.
 func (t *Telegram) dispatch(ctx context.Context, u tgbotapi.Update, stored func()) {
 	in, ok := t.input(ctx, u)
 	if !ok {
@@ -27,33 +27,34 @@ func (t *Telegram) dispatch(ctx context.Context, u tgbotapi.Update, stored func(
 	t.disp.do(in.ChatID, func() {
 		once := sync.OnceFunc(stored)
 		defer once() // even if handling panicked, the poller must go on
+		res, ok := t.process(ctx, "tg:"+strconv.Itoa(u.UpdateID), in)
 		if u.CallbackQuery != nil {
-			t.answerCallback(ctx, u.CallbackQuery)
+			t.answerCallback(ctx, u.CallbackQuery, res)
 		}
-		ok := t.process(ctx, "tg:"+strconv.Itoa(u.UpdateID), in)
 		once()
-		t.sends.do(in.ChatID, func() {
-			if !ok { // nothing was stored: say so, and leave the buttons to press again
+		if !ok { // nothing was stored: say so, and leave the buttons to press again
+			t.sends.do(dialogs.ToChat(in.ChatID).String(), func() {
 				msg := dialogs.Message{Lang: t.langFor(in), Parts: []dialogs.Text{dialogs.T("error.retry")}}
-				if err := t.deliver(ctx, in.ChatID, msg, 0, nil); err != nil {
+				if _, err := t.deliver(ctx, in.ChatID, msg, 0, nil); err != nil {
 					t.log.Error("could not tell the user to try again", "chat", in.ChatID, "code", errCode(err))
 				}
-			} else if u.CallbackQuery != nil {
-				t.removeButtons(ctx, u.CallbackQuery)
-			}
-			t.flush(ctx, in.ChatID)
-		})
-		t.pokeStaff()
+			})
+			return
+		}
+		for _, b := range res.Batches {
+			t.queue(ctx, b)
+		}
 	})
 }
 
 // process runs the service, retrying storage failures; false when they persisted (the
 // caller then asks the user to try again).
-func (t *Telegram) process(ctx context.Context, key string, in dialogs.Input) bool {
+func (t *Telegram) process(ctx context.Context, key string, in dialogs.Input) (dialogs.Result, bool) {
 	var err error
 	for attempt := 1; attempt <= processAttempts; attempt++ {
-		if err = t.svc.Process(ctx, key, in); err == nil {
-			return true
+		var res dialogs.Result
+		if res, err = t.svc.Process(ctx, key, in); err == nil {
+			return res, true
 		}
 		t.log.Warn("handling an update failed", "chat", in.ChatID, "update", key, "attempt", attempt, "err", err)
 		if attempt == processAttempts || !sleep(ctx, backoff(attempt)) {
@@ -63,24 +64,25 @@ func (t *Telegram) process(ctx context.Context, key string, in dialogs.Input) bo
 	if ctx.Err() == nil {
 		t.log.Error("giving up on an update; the user is asked to try again", "chat", in.ChatID, "update", key, "err", err)
 	}
-	return false
+	return dialogs.Result{}, false
 }
 
 func (t *Telegram) langFor(in dialogs.Input) string {
 	return dialogs.MatchLang(in.LangCode, t.cfg.StaffLang)
 }
 
-// input turns an update into a dialogs.Input. Private chats talk to the engine; in the
-// staff chat the bot answers /kbstats and notices migrations; other groups are ignored.
+// input turns an update into a dialogs.Input. Private chats and the staff chat talk to
+// the engine (which decides who may do what there); the staff chat's migration is
+// followed; other groups are ignored.
 func (t *Telegram) input(ctx context.Context, u tgbotapi.Update) (dialogs.Input, bool) {
 	if cq := u.CallbackQuery; cq != nil {
-		if cq.Message == nil || cq.Message.Chat == nil || !cq.Message.Chat.IsPrivate() {
-			t.answerCallback(ctx, cq)
+		if cq.Message == nil || cq.Message.Chat == nil || !(cq.Message.Chat.IsPrivate() || cq.Message.Chat.ID == t.staffChatID()) {
+			t.answerCallback(ctx, cq, dialogs.Result{})
 			return dialogs.Input{}, false
 		}
 		return dialogs.Input{
-			ChatID: cq.Message.Chat.ID, UserID: userID(cq.From), LangCode: langCode(cq.From),
-			Kind: dialogs.KindButton, Data: cq.Data,
+			ChatID: cq.Message.Chat.ID, UserID: userID(cq.From), UserName: userName(cq.From), LangCode: langCode(cq.From),
+			StaffChat: !cq.Message.Chat.IsPrivate(), Kind: dialogs.KindButton, Data: cq.Data,
 		}, true
 	}
 	m := u.Message
@@ -91,10 +93,11 @@ func (t *Telegram) input(ctx context.Context, u tgbotapi.Update) (dialogs.Input,
 		t.setStaffChat(ctx, m.MigrateToChatID, true)
 		return dialogs.Input{}, false
 	}
-	if !m.Chat.IsPrivate() && !(m.Chat.ID == t.staffChatID() && isCommand(m.Text, "/kbstats")) {
+	staff := m.Chat.ID == t.staffChatID()
+	if !m.Chat.IsPrivate() && !(staff && strings.HasPrefix(strings.TrimSpace(m.Text), "/")) {
 		return dialogs.Input{}, false
 	}
-	in := dialogs.Input{ChatID: m.Chat.ID, UserID: userID(m.From), LangCode: langCode(m.From)}
+	in := dialogs.Input{ChatID: m.Chat.ID, UserID: userID(m.From), UserName: userName(m.From), LangCode: langCode(m.From), StaffChat: staff}
 	switch {
 	case m.Text != "":
 		in.Kind, in.Text = dialogs.KindText, m.Text
@@ -109,14 +112,6 @@ func (t *Telegram) input(ctx context.Context, u tgbotapi.Update) (dialogs.Input,
 		in.Kind, in.Unsupported = dialogs.KindUnsupported, unsupportedKind(m)
 	}
 	return in, true
-}
-
-// isCommand reports whether text is the command name, with or without @botname and
-// arguments.
-func isCommand(text, name string) bool {
-	first, _, _ := strings.Cut(strings.TrimSpace(text), " ")
-	first, _, _ = strings.Cut(strings.ToLower(first), "@")
-	return first == name
 }
 
 func unsupportedKind(m *tgbotapi.Message) string {
@@ -154,6 +149,13 @@ func userID(u *tgbotapi.User) int64 {
 	return u.ID
 }
 
+func userName(u *tgbotapi.User) string {
+	if u == nil {
+		return ""
+	}
+	return strings.TrimSpace(u.FirstName + " " + u.LastName)
+}
+
 func langCode(u *tgbotapi.User) string {
 	if u == nil {
 		return ""
@@ -161,24 +163,18 @@ func langCode(u *tgbotapi.User) string {
 	return u.LanguageCode
 }
 
-// answerCallback answers a button press (Telegram shows a spinner until then), once and
-// without retries: it is cosmetic, and must not hold the chat's updates.
-func (t *Telegram) answerCallback(ctx context.Context, cq *tgbotapi.CallbackQuery) {
+// answerCallback answers a button press (Telegram shows a spinner until then) with the
+// engine's toast, once and without retries: it is cosmetic, and must not hold the chat's
+// updates. Old keyboards are left in place: a stale press is refused by the engine.
+func (t *Telegram) answerCallback(ctx context.Context, cq *tgbotapi.CallbackQuery, res dialogs.Result) {
 	if err := t.limits.wait(ctx, 0); err != nil {
 		return
 	}
-	if _, err := t.send.Request(tgbotapi.NewCallback(cq.ID, "")); err != nil {
-		t.log.Warn("answerCallbackQuery failed", "code", errCode(err))
+	text := ""
+	if res.Toast != nil {
+		text, _ = t.render.Label(res.Lang, *res.Toast)
 	}
-}
-
-// removeButtons removes the pressed message's buttons so they cannot be pressed twice;
-// best effort.
-func (t *Telegram) removeButtons(ctx context.Context, cq *tgbotapi.CallbackQuery) {
-	if cq.Message != nil && cq.Message.ReplyMarkup != nil && cq.Message.Chat != nil {
-		edit := tgbotapi.NewEditMessageReplyMarkup(cq.Message.Chat.ID, cq.Message.MessageID, tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}})
-		if _, err := t.call(ctx, cq.Message.Chat.ID, edit); err != nil {
-			t.log.Debug("removing old buttons failed", "chat", cq.Message.Chat.ID, "code", errCode(err))
-		}
+	if _, err := t.send.Request(tgbotapi.NewCallback(cq.ID, text)); err != nil {
+		t.log.Warn("answerCallbackQuery failed", "code", errCode(err))
 	}
 }

@@ -48,18 +48,23 @@ var application = []dialogs.Input{
 // the time per update as well.
 func BenchmarkApplication(b *testing.B) {
 	rdb, prefix := redistest.New(b)
-	sessions := store.NewSessions(rdb, prefix, time.Hour)
-	cases := store.NewCases(rdb, prefix, "JC", shanghai)
-	engine := dialogs.NewEngine(dialogs.Config{Location: shanghai}, cases, nil)
-	svc := &dialogs.Service{Engine: engine, Store: sessions}
+	db := store.New(rdb, store.Options{Prefix: prefix, SessionTTL: time.Hour})
+	engine := dialogs.NewEngine(dialogs.Config{Location: shanghai}, db, nil)
+	svc := &dialogs.Service{Engine: engine, Store: db}
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		chat := int64(1000 + i)
 		for j, in := range application {
 			in.ChatID, in.UserID = chat, chat
-			if err := svc.Process(ctx, strconv.Itoa(i)+":"+strconv.Itoa(j), in); err != nil {
+			res, err := svc.Process(ctx, strconv.Itoa(i)+":"+strconv.Itoa(j), in)
+			if err != nil {
 				b.Fatal(err)
+			}
+			for _, batch := range res.Batches { // what a sender does once Telegram accepted them
+				if _, _, err := db.Done(ctx, batch, dialogs.Sent{N: len(batch.Items)}); err != nil {
+					b.Fatal(err)
+				}
 			}
 		}
 	}

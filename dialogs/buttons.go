@@ -26,8 +26,7 @@ func (e *Engine) button(ctx context.Context, r *replies, s *Session, in Input) e
 	case "c":
 		return e.confirmed(ctx, r, s, in, arg)
 	case "w":
-		s.Confirm = "withdraw:" + arg
-		e.confirmPrompt(r, s)
+		return e.askWithdraw(ctx, r, s, in, arg)
 	case "l":
 		if arg != LangZh && arg != LangEn {
 			r.say(T("stale"))

@@ -18,6 +18,7 @@ type Config struct {
 	Now           func() time.Time // default time.Now
 	Location      *time.Location   // dates shown and case years; default UTC
 	DefaultLang   string           // "zh-Hans" (default) or "en"
+	StaffLang     string           // language of messages to staff; default DefaultLang
 	DraftTTL      time.Duration    // how long a silent draft is kept; default 7 days
 	Procuratorate Procuratorate
 	NewID         func() string // draft ids; default 16 random hex characters
@@ -43,6 +44,9 @@ func NewEngine(cfg Config, cases Cases, kb *Knowledge) *Engine {
 	}
 	if cfg.DefaultLang == "" {
 		cfg.DefaultLang = LangZh
+	}
+	if cfg.StaffLang == "" {
+		cfg.StaffLang = cfg.DefaultLang
 	}
 	if cfg.DraftTTL <= 0 {
 		cfg.DraftTTL = 7 * 24 * time.Hour
@@ -83,36 +87,39 @@ func (e *Engine) today() time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// Handle applies one input to the session and returns the replies. The session is
-// changed in place; the caller stores it together with the replies. An error means an
-// infrastructure failure (the case register or the knowledge base); the session must
-// then not be stored.
-func (e *Engine) Handle(ctx context.Context, s *Session, in Input) ([]Message, error) {
-	r := &replies{lang: s.Lang, update: in.UpdateID}
+// Handle applies one input to the session and returns its effects: the new session
+// (s is also changed in place), the replies and every other delivery, the cases changed
+// and the records to keep. The caller stores all of it atomically. Handle only reads
+// (cases, the knowledge base); an error means such a read failed, and nothing must be
+// stored.
+func (e *Engine) Handle(ctx context.Context, s *Session, in Input) (Effects, error) {
+	r := &replies{lang: s.Lang, update: in.UpdateID, to: ToChat(in.ChatID)}
 	if r.lang == "" {
 		r.lang = MatchLang(in.LangCode, e.cfg.DefaultLang)
 	}
 	var err error
-	switch in.Kind {
-	case KindText:
+	switch {
+	case in.StaffChat:
+		err = e.staffChat(ctx, r, in)
+	case in.Kind == KindText:
 		text := strings.TrimSpace(in.Text)
 		if strings.HasPrefix(text, "/") {
 			err = e.command(ctx, r, s, in, text)
 		} else {
 			err = e.text(ctx, r, s, in, text)
 		}
-	case KindButton:
+	case in.Kind == KindButton:
 		err = e.button(ctx, r, s, in)
-	case KindAttachment:
+	case in.Kind == KindAttachment:
 		e.attachment(r, s, in.Attachment)
 	default:
 		r.say(T("unsupported").Ref("What", "kind."+kindName(in.Unsupported)))
 		e.reprompt(r, s)
 	}
 	if err != nil {
-		return nil, err
+		return Effects{}, err
 	}
-	return r.msgs, nil
+	return r.effects(*s), nil
 }
 
 func kindName(k string) string {
@@ -174,6 +181,17 @@ func (e *Engine) text(ctx context.Context, r *replies, s *Session, in Input, tex
 		}
 	default:
 		return e.freeText(ctx, r, s, text)
+	}
+	return nil
+}
+
+// staffChat handles an input in the staff group: /kbstats for staff users; anything else
+// there is not for the bot.
+func (e *Engine) staffChat(ctx context.Context, r *replies, in Input) error {
+	name, _, _ := strings.Cut(strings.TrimSpace(in.Text), " ")
+	name, _, _ = strings.Cut(strings.ToLower(name), "@")
+	if in.Kind == KindText && name == "/kbstats" {
+		return e.kbStats(ctx, r, in.UserID)
 	}
 	return nil
 }

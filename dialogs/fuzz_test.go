@@ -39,15 +39,15 @@ func FuzzHandle(f *testing.F) {
 		if field == "org_code" {
 			s.Draft.Values["applicant_type"] = "org"
 		}
-		out, err := engine.Handle(context.Background(), s, dialogs.Input{ChatID: 1, UserID: 1, Kind: dialogs.KindText, Text: text})
+		fx, err := engine.Handle(context.Background(), s, dialogs.Input{ChatID: 1, UserID: 1, Kind: dialogs.KindText, Text: text})
 		if err != nil {
 			t.Fatalf("error: %v", err)
 		}
-		if len(out) == 0 {
+		if len(fx.Deliveries) == 0 {
 			t.Fatal("no answer")
 		}
-		for _, m := range out {
-			html, err := render.HTML(m)
+		for _, d := range fx.Deliveries {
+			html, err := render.HTML(d.Msg)
 			if err != nil {
 				t.Fatalf("render: %v", err)
 			}
@@ -66,8 +66,8 @@ func FuzzHandle(f *testing.F) {
 // noCases is a register that is never reached by typed text at these steps.
 type noCases struct{}
 
-func (noCases) Submit(context.Context, dialogs.Case) (string, error)  { return "JC-2026-000001", nil }
-func (noCases) ByChat(context.Context, int64) ([]dialogs.Case, error) { return nil, nil }
-func (noCases) Withdraw(context.Context, int64, string, time.Time, string) (bool, error) {
-	return false, dialogs.ErrNotFound
+func (noCases) Reserve(context.Context, string, int) (string, error) { return "JC-2026-000001", nil }
+func (noCases) Get(context.Context, string) (dialogs.Case, error) {
+	return dialogs.Case{}, dialogs.ErrNotFound
 }
+func (noCases) ByChat(context.Context, int64) ([]dialogs.Case, error) { return nil, nil }

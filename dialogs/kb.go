@@ -66,15 +66,11 @@ type Count struct {
 	N  int64
 }
 
-// KBLog records knowledge-base events and hand-offs. Both writes are idempotent on
-// eventID, so a redelivered update counts once.
+// KBLog reads the knowledge-base statistics. The events are recorded through Effects.KB,
+// committed with the update that caused them.
 type KBLog interface {
-	// Record counts ev; a second call with the same eventID does nothing.
-	Record(ctx context.Context, eventID string, ev KBEvent) error
-	// HandOff queues q for the staff chat; a second call with the same eventID does nothing.
-	HandOff(ctx context.Context, eventID string, q Question) error
-	// Stats returns what /kbstats shows.
-	Stats(ctx context.Context) (KBStats, error)
+	// KBStats returns what /kbstats shows.
+	KBStats(ctx context.Context) (KBStats, error)
 }
 
 // Knowledge is the knowledge base as the engine uses it. Composer is optional.
@@ -130,22 +126,22 @@ type Reply struct {
 // Ask answers a question outside any chat, exactly as the bot would, recording nothing.
 func (e *Engine) Ask(ctx context.Context, lang, question string) (Reply, error) {
 	r := &replies{lang: lang}
-	res, err := e.respond(ctx, r, &Session{}, question, false)
-	if err != nil || len(r.msgs) == 0 {
-		return Reply{Result: res}, err
+	res := e.respond(ctx, r, &Session{}, question)
+	if len(r.msgs) == 0 {
+		return Reply{Result: res}, nil
 	}
 	return Reply{Result: res, Message: r.msgs[0]}, nil
 }
 
 func (e *Engine) answerKB(ctx context.Context, r *replies, s *Session, q string) error {
-	_, err := e.respond(ctx, r, s, q, true)
-	return err
+	e.respond(ctx, r, s, q)
+	return nil
 }
 
 // respond searches the base and adds the reply: an entry's answer with its basis and the
 // feedback buttons; or, when not sure, related topics and a hand-off to staff; or, out
 // of scope, what this assistant covers.
-func (e *Engine) respond(ctx context.Context, r *replies, s *Session, q string, record bool) (knowledge.Result, error) {
+func (e *Engine) respond(ctx context.Context, r *replies, s *Session, q string) knowledge.Result {
 	q = strings.TrimSpace(q)
 	if len([]rune(q)) > maxQuestion {
 		q = string([]rune(q)[:maxQuestion])
@@ -155,7 +151,8 @@ func (e *Engine) respond(ctx context.Context, r *replies, s *Session, q string, 
 	case res.Answered:
 		entry, _ := e.kb.Index.Entry(res.Matches[0].ID)
 		r.ask(e.entryAnswer(ctx, r.lang, q, entry, res), feedbackButtons(entry.ID))
-		return res, e.record(ctx, record, r, "a", KBEvent{Kind: EventAsked, EntryID: entry.ID})
+		e.record(r, "a", KBEvent{Kind: EventAsked, EntryID: entry.ID})
+		return res
 	case res.OutOfScope:
 		r.say(T("kb.out_of_scope"))
 	default:
@@ -169,7 +166,8 @@ func (e *Engine) respond(ctx context.Context, r *replies, s *Session, q string, 
 		s.Question = q
 		r.ask([]Text{T("kb.not_sure")}, buttons)
 	}
-	return res, e.record(ctx, record, r, "u", KBEvent{Kind: EventUnanswered, Question: maskNumbers(q)})
+	e.record(r, "u", KBEvent{Kind: EventUnanswered, Question: maskNumbers(q)})
+	return res
 }
 
 // questionKey is a short fingerprint of a question, so that a hand-off button passes on
@@ -218,16 +216,10 @@ func feedbackButtons(id string) [][]Button {
 	return [][]Button{row(btn("kb.helpful", "k:up:"+id), btn("kb.unhelpful", "k:down:"+id))}
 }
 
-// record logs a KB event once per update (suffix tells events of one update apart).
-func (e *Engine) record(ctx context.Context, on bool, r *replies, suffix string, ev KBEvent) error {
-	if !on || e.kb.Log == nil {
-		return nil
-	}
+// record counts a KB event with the update (suffix tells events of one update apart).
+func (e *Engine) record(r *replies, suffix string, ev KBEvent) {
 	ev.Lang, ev.At = r.lang, e.now()
-	if err := e.kb.Log.Record(ctx, r.update+":"+suffix, ev); err != nil {
-		return fmt.Errorf("record kb event: %w", err)
-	}
-	return nil
+	r.fx.KB = append(r.fx.KB, KBRecord{ID: r.update + ":" + suffix, Event: ev})
 }
 
 // kbButton handles the knowledge base's buttons: a related topic, a rating, a hand-off.
@@ -243,7 +235,8 @@ func (e *Engine) kbButton(ctx context.Context, r *replies, s *Session, in Input,
 			return e.stale(r, s)
 		}
 		r.ask(e.entryAnswer(ctx, r.lang, "", entry, knowledge.Result{}), feedbackButtons(id))
-		return e.record(ctx, true, r, "a", KBEvent{Kind: EventAsked, EntryID: id})
+		e.record(r, "a", KBEvent{Kind: EventAsked, EntryID: id})
+		return nil
 	case "up", "down":
 		if _, ok := e.kb.Index.Entry(id); !ok {
 			return e.stale(r, s)
@@ -253,15 +246,14 @@ func (e *Engine) kbButton(ctx context.Context, r *replies, s *Session, in Input,
 			ev.Kind = EventUnhelpful
 		}
 		r.say(T("kb.thanks"))
-		return e.record(ctx, true, r, "r", ev)
+		e.record(r, "r", ev)
+		return nil
 	case "staff":
-		if s.Question == "" || e.kb.Log == nil || id != questionKey(s.Question) {
+		if s.Question == "" || id != questionKey(s.Question) {
 			return e.stale(r, s)
 		}
 		q := Question{ChatID: in.ChatID, UserID: in.UserID, Lang: r.lang, Text: s.Question, At: e.now()}
-		if err := e.kb.Log.HandOff(ctx, r.update, q); err != nil {
-			return fmt.Errorf("hand question to staff: %w", err)
-		}
+		r.send(Delivery{To: ToStaff(), Msg: StaffQuestion(q, e.cfg.StaffLang, e.cfg.Location)})
 		s.Question = ""
 		r.say(T("kb.handed_off"))
 		e.reprompt(r, s)
@@ -276,7 +268,7 @@ func (e *Engine) kbStats(ctx context.Context, r *replies, userID int64) error {
 		r.say(T("unknown_command"))
 		return nil
 	}
-	st, err := e.kb.Log.Stats(ctx)
+	st, err := e.kb.Log.KBStats(ctx)
 	if err != nil {
 		return fmt.Errorf("kb stats: %w", err)
 	}
@@ -307,7 +299,7 @@ func (e *Engine) isStaff(userID int64) bool {
 
 // StaffQuestion is the staff chat message for a question passed on by a petitioner.
 func StaffQuestion(q Question, lang string, loc *time.Location) Message {
-	return Message{Lang: lang, Staff: true, Parts: []Text{
+	return Message{Lang: lang, Parts: []Text{
 		T("staff.question", "Chat", fmt.Sprint(q.ChatID), "User", fmt.Sprint(q.UserID),
 			"Time", q.At.In(loc).Format("2006-01-02 15:04"), "Question", q.Text),
 	}}

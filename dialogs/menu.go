@@ -90,19 +90,65 @@ func (e *Engine) confirmed(ctx context.Context, r *replies, s *Session, in Input
 		r.lang = MatchLang(in.LangCode, e.cfg.DefaultLang)
 		e.menu(r, T("privacy.deleted"))
 	case strings.HasPrefix(what, "withdraw:"):
-		no := strings.TrimPrefix(what, "withdraw:")
-		ok, err := e.cases.Withdraw(ctx, in.ChatID, no, e.now(), in.UpdateID)
-		switch {
-		case errors.Is(err, ErrNotFound):
-			r.say(T("withdraw.not_found", "Number", no))
-		case err != nil:
-			return fmt.Errorf("withdraw case for chat %d: %w", in.ChatID, err)
-		case !ok:
-			r.say(T("withdraw.already", "Number", no))
-		default:
-			r.say(T("withdraw.done", "Number", no))
-		}
+		return e.withdraw(ctx, r, in, strings.TrimPrefix(what, "withdraw:"))
 	}
+	return nil
+}
+
+// ownCase returns the chat's case with that number, or ErrNotFound: another chat's case
+// is not found either.
+func (e *Engine) ownCase(ctx context.Context, chatID int64, number string) (Case, error) {
+	c, err := e.cases.Get(ctx, number)
+	if err == nil && c.ChatID != chatID {
+		err = ErrNotFound
+	}
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		err = fmt.Errorf("read case for chat %d: %w", chatID, err)
+	}
+	return c, err
+}
+
+// askWithdraw asks to confirm withdrawing a case, once it is known to be the chat's and
+// open: a made-up number is "not found" at once.
+func (e *Engine) askWithdraw(ctx context.Context, r *replies, s *Session, in Input, number string) error {
+	c, err := e.ownCase(ctx, in.ChatID, number)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		r.say(T("withdraw.not_found"))
+		return nil
+	case err != nil:
+		return err
+	case c.Status == StatusWithdrawn:
+		r.say(T("withdraw.already", "Number", c.Number))
+		return nil
+	}
+	s.Confirm = "withdraw:" + c.Number
+	e.confirmPrompt(r, s)
+	return nil
+}
+
+// withdraw withdraws the chat's case, if the workflow still allows it, and tells staff.
+func (e *Engine) withdraw(ctx context.Context, r *replies, in Input, number string) error {
+	c, err := e.ownCase(ctx, in.ChatID, number)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		r.say(T("withdraw.not_found"))
+		return nil
+	case err != nil:
+		return err
+	case c.Status == StatusWithdrawn:
+		r.say(T("withdraw.already", "Number", c.Number))
+		return nil
+	}
+	now := e.now()
+	nc, _, err := Apply(c, Act{Action: ActWithdraw, Role: RolePetitioner, At: now, Ref: in.UpdateID})
+	if err != nil {
+		r.say(T("withdraw.not_possible", "Number", c.Number).Ref("Status", "status."+string(c.Status)))
+		return nil
+	}
+	r.writeCase(nc, c.Version)
+	r.send(Delivery{To: ToStaff(), Msg: StaffWithdrawn(nc, e.cfg.StaffLang, e.cfg.Location, now)})
+	r.say(T("withdraw.done", "Number", c.Number))
 	return nil
 }
 
@@ -133,8 +179,8 @@ func (e *Engine) status(ctx context.Context, r *replies, s *Session, chatID int6
 	parts := []Text{T("status.title")}
 	var buttons [][]Button
 	for _, c := range cases {
-		parts = append(parts, T("status.line", "Number", c.Number, "Date", e.formatTime(c.Submitted)).Ref("Status", "status."+c.Status).Line())
-		if c.Status != StatusWithdrawn {
+		parts = append(parts, T("status.line", "Number", c.Number, "Date", e.formatTime(c.Submitted)).Ref("Status", "status."+string(c.Status)).Line())
+		if Allowed(c.Status, ActWithdraw, RolePetitioner) {
 			buttons = append(buttons, row(Button{Label: T("status.withdraw", "Number", c.Number), Data: "w:" + c.Number}))
 		}
 	}

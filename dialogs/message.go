@@ -62,12 +62,11 @@ type Button struct {
 }
 
 // Message is one outgoing message: its parts are joined by blank lines, its buttons are
-// laid out in rows. Staff messages go to the staff chat instead of the petitioner's.
+// laid out in rows. Who receives it is the Delivery's business.
 type Message struct {
 	Lang    string     `json:"lang"`
 	Parts   []Text     `json:"p"`
 	Buttons [][]Button `json:"b,omitempty"`
-	Staff   bool       `json:"s,omitempty"`
 }
 
 // Kind says what an Input carries.
@@ -90,15 +89,27 @@ type Attachment struct {
 	Size   int64  `json:"size,omitempty"`
 }
 
-// Input is one thing a petitioner did in a private chat.
+// Input is one thing a user did: in a private chat (a petitioner, or a staff user), or in
+// the staff group chat.
 type Input struct {
 	UpdateID    string // unique per update; set by Service.Process
 	ChatID      int64
 	UserID      int64
+	UserName    string // the user's display name, shown to staff only
+	StaffChat   bool   // the input comes from the staff group chat
 	LangCode    string // the client's language (Telegram's language_code), may be empty
 	Kind        Kind
 	Text        string
 	Data        string
 	Attachment  Attachment
 	Unsupported string
+}
+
+// Key is the session an input belongs to: the private chat's, or in the staff group the
+// user's own.
+func (in Input) Key() SessionKey {
+	if in.StaffChat {
+		return SessionKey{Chat: in.ChatID, User: in.UserID}
+	}
+	return SessionKey{Chat: in.ChatID, User: in.ChatID}
 }

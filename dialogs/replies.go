@@ -1,10 +1,16 @@
 package dialogs
 
-// replies collects the messages of one Handle call, all in the session's language.
+import "strconv"
+
+// replies collects the effects of one Handle call: the messages to the chat being handled
+// (in the session's language), deliveries to others, and the records to store with them.
 type replies struct {
 	lang   string
-	update string // the update being handled, for idempotent records
+	update string    // the update being handled: deliveries and records are keyed on it
+	to     Recipient // the chat being handled
 	msgs   []Message
+	others []Delivery
+	fx     Effects
 }
 
 // say adds a message without buttons.
@@ -15,6 +21,29 @@ func (r *replies) say(parts ...Text) {
 // ask adds a message with buttons.
 func (r *replies) ask(parts []Text, buttons [][]Button) {
 	r.msgs = append(r.msgs, Message{Lang: r.lang, Parts: parts, Buttons: buttons})
+}
+
+// send adds a message for someone else than the chat being handled.
+func (r *replies) send(d Delivery) { r.others = append(r.others, d) }
+
+// writeCase stores c, which was read at version expect (0: c is new).
+func (r *replies) writeCase(c Case, expect int64) {
+	r.fx.Cases = append(r.fx.Cases, CaseWrite{Case: c, Expect: expect})
+}
+
+// effects returns everything collected, with the session s; every delivery gets an id
+// unique to this update.
+func (r *replies) effects(s Session) Effects {
+	fx := r.fx
+	fx.Session = s
+	for _, m := range r.msgs {
+		fx.Deliveries = append(fx.Deliveries, Delivery{To: r.to, Msg: m})
+	}
+	fx.Deliveries = append(fx.Deliveries, r.others...)
+	for i := range fx.Deliveries {
+		fx.Deliveries[i].ID = r.update + "/" + strconv.Itoa(i)
+	}
+	return fx
 }
 
 func btn(label, data string) Button { return Button{Label: T(label), Data: data} }

@@ -95,24 +95,28 @@ func applicableValues(d *Draft) map[string]string {
 // receipt.
 func (e *Engine) submit(ctx context.Context, r *replies, s *Session, in Input) error {
 	d := s.Draft
-	values := applicableValues(d)
 	now := e.now()
+	no, err := e.cases.Reserve(ctx, d.ID, now.Year())
+	if err != nil {
+		return fmt.Errorf("reserve a case number for chat %d: %w", in.ChatID, err)
+	}
 	c := Case{
+		Number:    no,
+		Source:    SourceApplication,
 		DraftID:   d.ID,
 		ChatID:    in.ChatID,
 		UserID:    in.UserID,
 		Lang:      r.lang,
-		Status:    StatusSubmitted,
-		Submitted: now,
-		Values:    values,
+		Values:    applicableValues(d),
 		Docs:      d.Docs,
 		Screening: screen(d, e.today()),
-		History:   []Event{{Time: now, Status: StatusSubmitted, By: "petitioner"}},
 	}
-	no, err := e.cases.Submit(ctx, c)
+	c, _, err = Apply(c, Act{Action: ActSubmit, Role: RolePetitioner, At: now, Ref: in.UpdateID})
 	if err != nil {
 		return fmt.Errorf("submit case for chat %d: %w", in.ChatID, err)
 	}
+	r.writeCase(c, 0)
+	r.send(Delivery{To: ToStaff(), Msg: StaffAlert(c, e.cfg.StaffLang, e.cfg.Location)})
 	s.Draft, s.Active = nil, false
 	p := e.cfg.Procuratorate
 	r.say(T("receipt", "Number", no, "Name", p.Name, "Address", p.Address, "Phone", p.Phone))

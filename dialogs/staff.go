@@ -40,7 +40,7 @@ func StaffAlert(c Case, lang string, loc *time.Location) Message {
 		"Time", c.Submitted.In(loc).Format("2006-01-02 15:04"),
 	).Ref("Dispute", dispute.label(v["dispute"])).Ref("Agent", agent)
 	parts := []Text{t, staffScreening(c.Screening)}
-	return Message{Lang: lang, Staff: true, Parts: parts}
+	return Message{Lang: lang, Parts: parts}
 }
 
 func staffScreening(s Screening) Text {
@@ -59,7 +59,7 @@ func staffScreening(s Screening) Text {
 
 // StaffWithdrawn tells the staff chat that a petitioner withdrew a case.
 func StaffWithdrawn(c Case, lang string, loc *time.Location, at time.Time) Message {
-	return Message{Lang: lang, Staff: true, Parts: []Text{
+	return Message{Lang: lang, Parts: []Text{
 		T("staff.withdrawn", "Number", c.Number, "Time", at.In(loc).Format("2006-01-02 15:04")),
 	}}
 }

@@ -14,12 +14,12 @@ func TestStaffAlert(t *testing.T) {
 	for _, in := range minorApplication {
 		h.send(h.input(in))
 	}
-	cs, err := h.cases.ByChat(context.Background(), 100)
+	cs, err := h.db.ByChat(context.Background(), 100)
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("%d cases, %v", len(cs), err)
 	}
 	m := dialogs.StaffAlert(cs[0], dialogs.LangZh, shanghai)
-	if !m.Staff || len(m.Parts) != 2 {
+	if len(m.Parts) != 2 {
 		t.Fatalf("alert %+v", m)
 	}
 	a := m.Parts[0]

@@ -74,16 +74,16 @@ func TestTranscripts(t *testing.T) {
 }
 
 type harness struct {
-	t        *testing.T
-	rdb      *redis.Client
-	prefix   string
-	svc      *dialogs.Service
-	sessions *store.Sessions
-	cases    *store.Cases
-	now      time.Time
-	lang     string
-	seq      int
-	last     dialogs.Message // the latest message with buttons
+	t      *testing.T
+	rdb    *redis.Client
+	prefix string
+	svc    *dialogs.Service
+	db     *store.DB
+	now    time.Time
+	lang   string
+	seq    int
+	last   dialogs.Message    // the latest message with buttons
+	staff  []dialogs.Delivery // what was sent to anyone but the petitioner
 }
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
@@ -93,47 +93,49 @@ var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 func newHarness(t *testing.T, withKB bool) *harness {
 	rdb, prefix := redistest.New(t)
 	h := &harness{t: t, rdb: rdb, prefix: prefix, now: time.Date(2026, 11, 27, 10, 0, 0, 0, shanghai)}
+	h.db = store.New(rdb, store.Options{Prefix: prefix, Now: func() time.Time { return h.now }})
 	var kb *dialogs.Knowledge
 	if withKB {
-		kb = &dialogs.Knowledge{Index: testIndex(t), Log: store.NewKBLog(rdb, prefix)}
+		kb = &dialogs.Knowledge{Index: testIndex(t), Log: h.db}
 	}
-	h.sessions = store.NewSessions(rdb, prefix, 7*24*time.Hour)
-	h.cases = store.NewCases(rdb, prefix, "JC", shanghai)
 	ids := 0
 	engine := dialogs.NewEngine(dialogs.Config{
 		Now: func() time.Time { return h.now }, Location: shanghai, DefaultLang: dialogs.LangZh,
 		Procuratorate: dialogs.Procuratorate{Name: "测试市人民检察院", Address: "测试路1号", Phone: "0857-1234567"},
 		NewID:         func() string { ids++; return "draft" + strconv.Itoa(ids) },
 		StaffUserIDs:  []int64{100},
-	}, h.cases, kb)
-	h.svc = &dialogs.Service{Engine: engine, Store: h.sessions}
+	}, h.db, kb)
+	h.svc = &dialogs.Service{Engine: engine, Store: h.db}
 	return h
 }
 
-// send processes one input and returns the messages the bot queued.
+// send processes one input and returns the messages the bot sent the petitioner; the
+// others are kept in h.staff.
 func (h *harness) send(in dialogs.Input) []dialogs.Message {
 	ctx := context.Background()
 	in.ChatID, in.UserID, in.LangCode = 100, 100, h.lang
 	h.seq++
-	if err := h.svc.Process(ctx, "t"+strconv.Itoa(h.seq), in); err != nil {
+	res, err := h.svc.Process(ctx, "t"+strconv.Itoa(h.seq), in)
+	if err != nil {
 		h.t.Fatalf("process: %v", err)
 	}
 	var out []dialogs.Message
-	for {
-		o, ok, err := h.sessions.Pending(ctx, 100)
-		if err != nil {
+	for _, b := range res.Batches {
+		for _, it := range b.Items {
+			if it.To != dialogs.ToChat(100) {
+				h.staff = append(h.staff, it.Delivery)
+				continue
+			}
+			m := it.Msg
+			out = append(out, m)
+			if len(m.Buttons) > 0 {
+				h.last = m
+			} else {
+				h.last = dialogs.Message{}
+			}
+		}
+		if _, _, err := h.db.Done(ctx, b, dialogs.Sent{N: len(b.Items)}); err != nil {
 			h.t.Fatal(err)
-		}
-		if !ok {
-			break
-		}
-		h.sessions.Ack(ctx, 100, o)
-		m := o.Message
-		out = append(out, m)
-		if len(m.Buttons) > 0 {
-			h.last = m
-		} else {
-			h.last = dialogs.Message{}
 		}
 	}
 	return out
@@ -219,10 +221,11 @@ func textKey(t dialogs.Text) string {
 func (h *harness) check(line string) {
 	ctx := context.Background()
 	name, want, _ := strings.Cut(line, "=")
-	s, _, err := h.sessions.Load(ctx, 100, "")
+	l, err := h.db.Load(ctx, dialogs.SessionKey{Chat: 100, User: 100}, "")
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	s := l.Session
 	var got string
 	switch name {
 	case "draft":
@@ -235,26 +238,22 @@ func (h *harness) check(line string) {
 			got = s.Draft.Field
 		}
 	case "screening":
-		cs, err := h.cases.ByChat(ctx, 100)
+		cs, err := h.db.ByChat(ctx, 100)
 		if err != nil || len(cs) == 0 {
 			h.t.Fatalf("? %s: no case (%v)", line, err)
 		}
 		sc := cs[0].Screening
 		got = fmt.Sprintf("%s/%s/%d", sc.Result, sc.Deadline, sc.DaysLeft)
 	case "notices":
-		n, err := h.rdb.LLen(ctx, h.prefix+"{cases}:notices").Result()
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		got = strconv.FormatInt(n, 10)
+		got = strconv.Itoa(len(h.staff))
 	case "cases", "status":
-		cs, err := h.cases.ByChat(ctx, 100)
+		cs, err := h.db.ByChat(ctx, 100)
 		if err != nil {
 			h.t.Fatal(err)
 		}
 		got = strconv.Itoa(len(cs))
 		if name == "status" && len(cs) > 0 {
-			got = cs[0].Status
+			got = string(cs[0].Status)
 		}
 	default:
 		if s.Draft != nil {

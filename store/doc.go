@@ -1,9 +1,11 @@
-// Package store keeps petitionbot's state in Redis through go-redis: chat sessions, the
-// per-chat outbox of messages still to send, the case register with its per-year
-// sequence, and the queue of staff notices. It is the only package that imports
-// go-redis.
+// Package store keeps petitionbot's state in Redis through go-redis: sessions, the outbox of
+// deliveries still to send (per recipient, claimed by senders with leases), the case register
+// with its per-year sequence, the audit log and the knowledge-base statistics. It is the only
+// package that imports go-redis, and every record it stores passes through one codec
+// (codec.go).
 //
-// Keys that change together share a hash slot, so every multi-key write is one MULTI or
-// one Lua script even on Redis Cluster: a chat's keys are tagged {chat:<id>}, all case
-// keys are tagged {cases}. Every key starts with the configured prefix (keys.go).
+// Every key starts with the configured prefix and carries the hash tag {pb} (keys.go): the
+// effects of one update — a session, cases, audit entries and deliveries to several
+// recipients — are stored by one Lua script, atomically, which Redis allows only for keys of
+// one slot.
 package store

@@ -2,25 +2,36 @@ package store
 
 import "strconv"
 
-// keys builds every Redis key name the store uses.
+// keys builds every Redis key name the store uses. All of an installation's keys carry
+// the hash tag {pb}, so that one Lua script may change a petitioner's session, a case, the
+// audit log and several recipients' outboxes at once, on a single server, Sentinel or a
+// Cluster (where they all live in one slot).
 type keys struct{ prefix string }
 
-func (k keys) chat(id int64) string          { return k.prefix + "{chat:" + strconv.FormatInt(id, 10) + "}:" }
-func (k keys) session(id int64) string       { return k.chat(id) + "session" }
-func (k keys) prefs(id int64) string         { return k.chat(id) + "prefs" }
-func (k keys) seen(id int64) string          { return k.chat(id) + "seen" }
-func (k keys) outbox(id int64) string        { return k.chat(id) + "outbox" }
-func (k keys) outboxParts(id int64) string   { return k.chat(id) + "outbox-parts" }
-func (k keys) outboxPattern() string         { return k.prefix + "{chat:*}:outbox" }
-func (k keys) cases() string                 { return k.prefix + "{cases}:" }
-func (k keys) seq(year int) string           { return k.cases() + "seq:" + strconv.Itoa(year) }
-func (k keys) caseRec(number string) string  { return k.cases() + "case:" + number }
-func (k keys) byDraft(draftID string) string { return k.cases() + "draft:" + draftID }
-func (k keys) byChat(id int64) string        { return k.cases() + "chat:" + strconv.FormatInt(id, 10) }
-func (k keys) notices() string               { return k.cases() + "notices" }
-func (k keys) kb() string                    { return k.prefix + "{kb}:" }
-func (k keys) kbEvent(id string) string      { return k.kb() + "ev:" + id }
-func (k keys) kbCount(kind string) string    { return k.kb() + kind }
-func (k keys) kbUnanswered() string          { return k.kb() + "unanswered" }
-func (k keys) handoff(id string) string      { return k.cases() + "handoff:" + id }
-func (k keys) staffChat() string             { return k.prefix + "staffchat-moves" }
+func (k keys) base() string { return k.prefix + "{pb}:" }
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+func (k keys) session(chat, user int64) string { return k.base() + "s:" + id(chat) + ":" + id(user) }
+func (k keys) seen(chat, user int64) string    { return k.base() + "seen:" + id(chat) + ":" + id(user) }
+func (k keys) prefs(user int64) string         { return k.base() + "p:" + id(user) }
+
+func (k keys) queue(recipient string) string { return k.base() + "q:" + recipient }
+func (k keys) lease(recipient string) string { return k.base() + "lease:" + recipient }
+func (k keys) parts(recipient string) string { return k.base() + "parts:" + recipient }
+func (k keys) ready() string                 { return k.base() + "ready" }
+func (k keys) cards() string                 { return k.base() + "cards" }
+
+func (k keys) seq(year int) string          { return k.base() + "seq:" + strconv.Itoa(year) }
+func (k keys) caseRec(number string) string { return k.base() + "case:" + number }
+func (k keys) byDraft(draft string) string  { return k.base() + "draft:" + draft }
+func (k keys) byChat(chat int64) string     { return k.base() + "bychat:" + id(chat) }
+func (k keys) allCases() string             { return k.base() + "cases" }
+
+func (k keys) audit() string                  { return k.base() + "audit" }
+func (k keys) caseAudit(number string) string { return k.base() + "audit:" + number }
+
+func (k keys) kbCount(kind string) string { return k.base() + "kb:" + kind }
+func (k keys) kbUnanswered() string       { return k.base() + "kb:unanswered" }
+
+func (k keys) staffChat() string { return k.base() + "staffchat-moves" }

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -17,155 +17,335 @@ import (
 // updates for 24 hours, so a redelivery always falls inside it.
 const seenWindow = 48 * time.Hour
 
-// Sessions stores chat sessions, handled update ids and the per-chat outbox.
-type Sessions struct {
-	rdb  redis.UniversalClient
-	keys keys
-	ttl  time.Duration
-	now  func() time.Time
-}
-
-var _ dialogs.SessionStore = (*Sessions)(nil)
-
-// NewSessions returns a session store whose keys start with prefix. A session expires
-// after ttl without activity (its draft with it); the language preference does not.
-func NewSessions(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Sessions {
-	return &Sessions{rdb: rdb, keys: keys{prefix}, ttl: ttl, now: time.Now}
-}
-
-// Load returns the chat's session, or the zero Session, and whether updateID was
-// committed for the chat within the last 48 hours, in one round trip.
-func (s *Sessions) Load(ctx context.Context, chatID int64, updateID string) (dialogs.Session, bool, error) {
-	var sess dialogs.Session
-	pipe := s.rdb.Pipeline()
-	raw := pipe.Get(ctx, s.keys.session(chatID))
-	lang := pipe.HGet(ctx, s.keys.prefs(chatID), "lang")
-	seen := pipe.ZScore(ctx, s.keys.seen(chatID), updateID)
-	_, err := pipe.Exec(ctx)
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return sess, false, err
+// Load returns the session of key with its version and the chat's preferences and flags,
+// and whether updateID was committed for it within the last 48 hours: one round trip.
+func (db *DB) Load(ctx context.Context, k dialogs.SessionKey, updateID string) (dialogs.Loaded, error) {
+	skey := db.keys.session(k.Chat, k.User)
+	pipe := db.rdb.Pipeline()
+	sess := pipe.HMGet(ctx, skey, "v", "d")
+	prefs := pipe.HGetAll(ctx, db.keys.prefs(k.User))
+	seen := pipe.ZScore(ctx, db.keys.seen(k.Chat, k.User), updateID)
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return dialogs.Loaded{}, err
 	}
-	if b, err := raw.Bytes(); err == nil {
-		if err := json.Unmarshal(b, &sess); err != nil {
-			return dialogs.Session{}, false, fmt.Errorf("decode session: %w", err)
+	var l dialogs.Loaded
+	vals := sess.Val()
+	if v, ok := vals[0].(string); ok {
+		l.Version, _ = strconv.ParseInt(v, 10, 64)
+	}
+	if d, ok := vals[1].(string); ok && d != "" {
+		if err := db.codec.decode(skey, d, &l.Session); err != nil {
+			return dialogs.Loaded{}, err
 		}
 	}
-	sess.Lang = lang.Val()
-	return sess, seen.Err() == nil, nil
+	p := prefs.Val()
+	l.Session.Lang = p["lang"]
+	l.Session.Awaiting = p[dialogs.FlagAwaiting]
+	l.Seen = seen.Err() == nil
+	return l, nil
 }
 
-// commitScript stores one handled update. KEYS: session, prefs, seen, outbox. ARGV:
-// update id, session JSON ("" deletes it), session ttl in ms, language ("" deletes the
-// preferences), now and the oldest remembered time (unix seconds), seen ttl in seconds,
-// then the messages to queue. It returns 0, storing nothing, if the update was seen.
+// commitScript stores the effects of one update; ARGV[1] is a plan (see commitPlan), every
+// key it touches is in KEYS. It returns {0} if the update was seen, {-1} if the session's
+// version changed, {-2} if a case's did, else {1, claim…} with one claim per recipient it
+// could claim: {recipient, parts sent of the head, older items, kept card messages}.
 var commitScript = redis.NewScript(`
-if redis.call('ZSCORE', KEYS[3], ARGV[1]) then return 0 end
-if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
-if ARGV[4] == '' then redis.call('DEL', KEYS[2]) else redis.call('HSET', KEYS[2], 'lang', ARGV[4]) end
-redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[6])
-redis.call('EXPIRE', KEYS[3], ARGV[7])
-for i = 8, #ARGV do redis.call('RPUSH', KEYS[4], ARGV[i]) end
-return 1
+local p = cjson.decode(ARGV[1])
+if redis.call('ZSCORE', KEYS[p.seen], p.u) then return {0} end
+local v = tonumber(redis.call('HGET', KEYS[p.s], 'v') or '0')
+if v ~= tonumber(p.v) then return {-1} end
+for _, c in ipairs(p.cases) do
+  if tonumber(redis.call('HGET', KEYS[c.k], 'v') or '0') ~= tonumber(c.e) then return {-2} end
+end
+redis.call('HSET', KEYS[p.s], 'v', v + 1, 'd', p.sd)
+redis.call('PEXPIRE', KEYS[p.s], p.sttl)
+if p.lang == '' then redis.call('HDEL', KEYS[p.p], 'lang') else redis.call('HSET', KEYS[p.p], 'lang', p.lang) end
+redis.call('ZADD', KEYS[p.seen], p.nows, p.u)
+redis.call('ZREMRANGEBYSCORE', KEYS[p.seen], '-inf', p.old)
+redis.call('EXPIRE', KEYS[p.seen], p.seenttl)
+for _, c in ipairs(p.cases) do redis.call('HSET', KEYS[c.k], 'v', tonumber(c.e) + 1, 'd', c.d) end
+for _, z in ipairs(p.zadd) do redis.call('ZADD', KEYS[z.k], z.s, z.m) end
+for _, z in ipairs(p.zincr) do redis.call('ZINCRBY', KEYS[z.k], 1, z.m) end
+for _, l in ipairs(p.push) do
+  if l.keep ~= '' then
+    redis.call('LPUSH', KEYS[l.k], l.d)
+    redis.call('LTRIM', KEYS[l.k], 0, tonumber(l.keep) - 1)
+  else
+    redis.call('RPUSH', KEYS[l.k], l.d)
+  end
+end
+for _, f in ipairs(p.flags) do
+  if f.val == '' then redis.call('HDEL', KEYS[f.k], f.f) else redis.call('HSET', KEYS[f.k], f.f, f.val) end
+end
+local out = {1}
+for _, q in ipairs(p.out) do
+  local before = redis.call('LLEN', KEYS[q.q])
+  for _, d in ipairs(q.d) do redis.call('RPUSH', KEYS[q.q], d) end
+  if redis.call('SET', KEYS[q.l], p.token, 'NX', 'PX', p.lms) then
+    redis.call('ZADD', KEYS[p.ready], p.due, q.r)
+    local older = {}
+    if before > 0 then older = redis.call('LRANGE', KEYS[q.q], 0, before - 1) end
+    local cards = {}
+    for i, h in ipairs(q.cards) do cards[i] = redis.call('HGET', KEYS[p.cards], h) or '' end
+    table.insert(out, {q.r, redis.call('GET', KEYS[q.parts]) or '0', older, cards})
+  elseif not redis.call('ZSCORE', KEYS[p.ready], q.r) then
+    redis.call('ZADD', KEYS[p.ready], p.due, q.r)
+  end
+end
+return out
 `)
 
-// Commit stores the session, marks the update handled and appends out to the outbox, in
-// one script; it returns dialogs.ErrDuplicate, storing nothing, if the update was already
-// committed. An empty session is deleted rather than stored.
-func (s *Sessions) Commit(ctx context.Context, chatID int64, updateID string, sess dialogs.Session, out []dialogs.Message) error {
-	body, err := json.Marshal(sess)
-	if err != nil {
-		return err
+// commitPlan is the JSON plan of commitScript. Key fields are 1-based indexes into KEYS;
+// numbers that may exceed what Lua's doubles print exactly travel as strings.
+type commitPlan struct {
+	U       string      `json:"u"`
+	S       int         `json:"s"`
+	P       int         `json:"p"`
+	Seen    int         `json:"seen"`
+	Ready   int         `json:"ready"`
+	Cards   int         `json:"cards"`
+	V       int64       `json:"v,string"`
+	SD      string      `json:"sd"`
+	STTL    int64       `json:"sttl,string"`
+	Lang    string      `json:"lang"`
+	NowS    int64       `json:"nows,string"`
+	Old     int64       `json:"old,string"`
+	SeenTTL int64       `json:"seenttl,string"`
+	Token   string      `json:"token"`
+	LeaseMS int64       `json:"lms,string"`
+	Due     int64       `json:"due,string"` // when the claims expire, unix ms
+	Cases   []planCase  `json:"cases"`
+	ZAdd    []planZ     `json:"zadd"`
+	ZIncr   []planZ     `json:"zincr"`
+	Push    []planPush  `json:"push"`
+	Flags   []planFlag  `json:"flags"`
+	Out     []planQueue `json:"out"`
+}
+
+type planCase struct {
+	K int    `json:"k"`
+	E int64  `json:"e,string"`
+	D string `json:"d"`
+}
+
+type planZ struct {
+	K int    `json:"k"`
+	S string `json:"s"`
+	M string `json:"m"`
+}
+
+// planPush appends D to list K; with Keep, it pushes at the head and keeps Keep items.
+type planPush struct {
+	K    int    `json:"k"`
+	D    string `json:"d"`
+	Keep string `json:"keep"`
+}
+
+type planFlag struct {
+	K   int    `json:"k"`
+	F   string `json:"f"`
+	Val string `json:"val"`
+}
+
+type planQueue struct {
+	R     string   `json:"r"` // the recipient's name
+	Q     int      `json:"q"`
+	L     int      `json:"l"`
+	Parts int      `json:"parts"`
+	D     []string `json:"d"`
+	Cards []string `json:"cards"` // the card names of D, "" for none
+	items []dialogs.Pending
+	to    dialogs.Recipient
+}
+
+// planner collects the keys of a plan.
+type planner struct {
+	keys []string
+	idx  map[string]int
+}
+
+func (p *planner) key(k string) int {
+	if i, ok := p.idx[k]; ok {
+		return i
 	}
-	if string(body) == "{}" {
-		body = nil
-	}
-	now := s.now()
-	args := []any{updateID, string(body), s.ttl.Milliseconds(), sess.Lang,
-		now.Unix(), now.Add(-seenWindow).Unix(), int64(seenWindow / time.Second)}
-	for _, m := range out {
-		b, err := json.Marshal(m)
-		if err != nil {
-			return err
+	p.keys = append(p.keys, k)
+	p.idx[k] = len(p.keys)
+	return len(p.keys)
+}
+
+// keepUnanswered is how many unanswered questions /kbstats keeps.
+const keepUnanswered = 50
+
+// Commit stores fx for the session key at version, marks updateID committed and queues
+// the deliveries, all in one script; see dialogs.Store.
+func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string, version int64, fx dialogs.Effects) ([]dialogs.Batch, error) {
+	now := db.opt.Now()
+	pl := &planner{idx: map[string]int{}}
+	skey := db.keys.session(k.Chat, k.User)
+	sd := ""
+	if !fx.Session.Empty() {
+		var err error
+		if sd, err = db.codec.encode(skey, fx.Session); err != nil {
+			return nil, err
 		}
-		args = append(args, string(b))
 	}
-	keys := []string{s.keys.session(chatID), s.keys.prefs(chatID), s.keys.seen(chatID), s.keys.outbox(chatID)}
-	stored, err := commitScript.Run(ctx, s.rdb, keys, args...).Int()
+	p := commitPlan{
+		U: updateID, S: pl.key(skey), P: pl.key(db.keys.prefs(k.User)), Seen: pl.key(db.keys.seen(k.Chat, k.User)),
+		Ready: pl.key(db.keys.ready()), Cards: pl.key(db.keys.cards()),
+		V: version, SD: sd, STTL: db.opt.SessionTTL.Milliseconds(), Lang: fx.Session.Lang,
+		NowS: now.Unix(), Old: now.Add(-seenWindow).Unix(), SeenTTL: int64(seenWindow / time.Second),
+		Token: token(), LeaseMS: db.opt.Lease.Milliseconds(), Due: now.Add(db.opt.Lease).UnixMilli(),
+		Cases: []planCase{}, ZAdd: []planZ{}, ZIncr: []planZ{}, Push: []planPush{}, Flags: []planFlag{}, Out: []planQueue{},
+	}
+	for _, w := range fx.Cases {
+		if err := db.planCase(pl, &p, w); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range fx.KB {
+		if err := db.planKB(pl, &p, r); err != nil {
+			return nil, err
+		}
+	}
+	for _, a := range fx.Audit {
+		if err := db.planAudit(pl, &p, a); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range fx.Flags {
+		p.Flags = append(p.Flags, planFlag{K: pl.key(db.keys.prefs(f.Chat)), F: f.Name, Val: f.Value})
+	}
+	if err := db.planOut(pl, &p, fx.Deliveries); err != nil {
+		return nil, err
+	}
+	raw, err := jsonString(p)
+	if err != nil {
+		return nil, err
+	}
+	res, err := commitScript.Run(ctx, db.rdb, pl.keys, raw).Slice()
+	if err != nil {
+		return nil, err
+	}
+	switch code, _ := res[0].(int64); code {
+	case 0:
+		return nil, dialogs.ErrDuplicate
+	case -1, -2:
+		return nil, dialogs.ErrConflict
+	}
+	return db.claimed(ctx, p, res[1:])
+}
+
+// planCase writes a case record and, for a new case, its indexes.
+func (db *DB) planCase(pl *planner, p *commitPlan, w dialogs.CaseWrite) error {
+	key := db.keys.caseRec(w.Case.Number)
+	d, err := db.codec.encode(key, w.Case)
 	if err != nil {
 		return err
 	}
-	if stored == 0 {
-		return dialogs.ErrDuplicate
+	p.Cases = append(p.Cases, planCase{K: pl.key(key), E: w.Expect, D: d})
+	if w.Expect == 0 {
+		ts := strconv.FormatInt(w.Case.Submitted.Unix(), 10)
+		p.ZAdd = append(p.ZAdd, planZ{K: pl.key(db.keys.allCases()), S: ts, M: w.Case.Number})
+		if w.Case.ChatID != 0 {
+			p.ZAdd = append(p.ZAdd, planZ{K: pl.key(db.keys.byChat(w.Case.ChatID)), S: ts, M: w.Case.Number})
+		}
 	}
 	return nil
 }
 
-// Outgoing is a message waiting in an outbox, as read by Pending.
-type Outgoing struct {
-	Message dialogs.Message
-	raw     string
-}
-
-// Pending returns the first message waiting in the chat's outbox.
-func (s *Sessions) Pending(ctx context.Context, chatID int64) (Outgoing, bool, error) {
-	raw, err := s.rdb.LIndex(ctx, s.keys.outbox(chatID), 0).Result()
-	if errors.Is(err, redis.Nil) {
-		return Outgoing{}, false, nil
+func (db *DB) planKB(pl *planner, p *commitPlan, r dialogs.KBRecord) error {
+	if r.Event.Kind != dialogs.EventUnanswered {
+		p.ZIncr = append(p.ZIncr, planZ{K: pl.key(db.keys.kbCount(r.Event.Kind)), M: r.Event.EntryID})
+		return nil
 	}
+	key := db.keys.kbUnanswered()
+	d, err := db.codec.encode(key, r.Event)
 	if err != nil {
-		return Outgoing{}, false, err
+		return err
 	}
-	o := Outgoing{raw: raw}
-	if err := json.Unmarshal([]byte(raw), &o.Message); err != nil {
-		// A message that cannot be decoded can never be sent: drop it.
-		return Outgoing{}, false, s.Ack(ctx, chatID, o)
+	p.Push = append(p.Push, planPush{K: pl.key(key), D: d, Keep: strconv.Itoa(keepUnanswered)})
+	return nil
+}
+
+func (db *DB) planAudit(pl *planner, p *commitPlan, a dialogs.AuditEntry) error {
+	lists := []string{db.keys.audit()}
+	if a.Case != "" {
+		lists = append(lists, db.keys.caseAudit(a.Case))
 	}
-	return o, true, nil
-}
-
-// ackScript removes the head of a list only if it is still the item that was read, so
-// that two senders never remove an item nobody sent. KEYS: list, a key to delete with it.
-var ackScript = redis.NewScript(`
-if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then return 0 end
-redis.call('LPOP', KEYS[1])
-redis.call('DEL', KEYS[2])
-return 1
-`)
-
-// Ack removes o from the head of the chat's outbox once it was sent (or given up), with
-// its count of parts sent. It does nothing if o is no longer the head.
-func (s *Sessions) Ack(ctx context.Context, chatID int64, o Outgoing) error {
-	return ackScript.Run(ctx, s.rdb, []string{s.keys.outbox(chatID), s.keys.outboxParts(chatID)}, o.raw).Err()
-}
-
-// PartsSent returns how many parts of the first outbox message (a long message is sent
-// in several) Telegram already accepted, so a retry sends only the rest.
-func (s *Sessions) PartsSent(ctx context.Context, chatID int64) (int, error) {
-	n, err := s.rdb.Get(ctx, s.keys.outboxParts(chatID)).Int()
-	if errors.Is(err, redis.Nil) {
-		return 0, nil
-	}
-	return n, err
-}
-
-// SetPartsSent records that n parts of the first outbox message were accepted.
-func (s *Sessions) SetPartsSent(ctx context.Context, chatID int64, n int) error {
-	return s.rdb.Set(ctx, s.keys.outboxParts(chatID), n, 0).Err()
-}
-
-// OutboxChats lists the chats with messages waiting, for the flush at start-up.
-func (s *Sessions) OutboxChats(ctx context.Context) ([]int64, error) {
-	var (
-		mu    sync.Mutex
-		chats []int64
-	)
-	err := forEachKey(ctx, s.rdb, s.keys.outboxPattern(), func(key string) {
-		if id, ok := chatOf(key, s.keys.prefix); ok {
-			mu.Lock()
-			chats = append(chats, id)
-			mu.Unlock()
+	for _, key := range lists {
+		d, err := db.codec.encode(key, a)
+		if err != nil {
+			return err
 		}
-	})
-	return chats, err
+		p.Push = append(p.Push, planPush{K: pl.key(key), D: d})
+	}
+	return nil
+}
+
+// planOut groups the deliveries by recipient, in order.
+func (db *DB) planOut(pl *planner, p *commitPlan, ds []dialogs.Delivery) error {
+	byName := map[string]int{}
+	for _, d := range ds {
+		name := d.To.String()
+		i, ok := byName[name]
+		if !ok {
+			i = len(p.Out)
+			byName[name] = i
+			p.Out = append(p.Out, planQueue{R: name, to: d.To, Q: pl.key(db.keys.queue(name)),
+				L: pl.key(db.keys.lease(name)), Parts: pl.key(db.keys.parts(name)), D: []string{}, Cards: []string{}})
+		}
+		raw, err := db.codec.encode(db.keys.queue(name), d)
+		if err != nil {
+			return err
+		}
+		q := &p.Out[i]
+		q.D = append(q.D, raw)
+		q.Cards = append(q.Cards, d.Card)
+		q.items = append(q.items, dialogs.Pending{Delivery: d, Raw: raw})
+	}
+	return nil
+}
+
+// claimed turns the script's claims into batches: the recipient's older waiting
+// deliveries first, then the ones just committed.
+func (db *DB) claimed(ctx context.Context, p commitPlan, claims []any) ([]dialogs.Batch, error) {
+	var out []dialogs.Batch
+	for _, c := range claims {
+		f, ok := c.([]any)
+		if !ok || len(f) != 4 {
+			return nil, fmt.Errorf("commit: unexpected reply %v", c)
+		}
+		name, _ := f[0].(string)
+		var q *planQueue
+		for i := range p.Out {
+			if p.Out[i].R == name {
+				q = &p.Out[i]
+			}
+		}
+		if q == nil {
+			return nil, fmt.Errorf("commit: claim of unknown recipient %q", name)
+		}
+		parts, _ := strconv.Atoi(fmt.Sprint(f[1]))
+		older, err := db.decodeItems(name, f[2], parts)
+		if err != nil {
+			return nil, err
+		}
+		if err := db.fillCards(ctx, older); err != nil {
+			return nil, err
+		}
+		items := append(older, q.items...)
+		kept, _ := f[3].([]any)
+		for i := range q.items {
+			if s, ok := kept[i].(string); ok {
+				items[len(older)+i].CardMsg = s
+			}
+		}
+		out = append(out, dialogs.Batch{To: q.to, Lease: p.Token, Items: items})
+	}
+	return out, nil
+}
+
+func jsonString(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
 }

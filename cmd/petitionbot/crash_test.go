@@ -49,7 +49,7 @@ func kill9(t *testing.T, cmd *exec.Cmd) {
 }
 
 func casesOf(t *testing.T, rdb *redis.Client, prefix string) int64 {
-	n, err := rdb.ZCard(context.Background(), prefix+"{cases}:chat:"+fmt.Sprint(petitioner)).Result()
+	n, err := rdb.ZCard(context.Background(), prefix+"{pb}:bychat:"+fmt.Sprint(petitioner)).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestCrashAtSubmit(t *testing.T) {
 			if !fake.WaitFor(func() bool { return len(fake.Sent(staffChat)) >= 1 }, wait) {
 				t.Fatal("no staff alert after the restart")
 			}
-			n, _ := rdb.ZCard(context.Background(), prefix+"{cases}:chat:"+fmt.Sprint(c.id)).Result()
+			n, _ := rdb.ZCard(context.Background(), prefix+"{pb}:bychat:"+fmt.Sprint(c.id)).Result()
 			if n != 1 {
 				t.Fatalf("%d cases after a crash at submit, want 1", n)
 			}

@@ -72,9 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	defer closeRedis()
 
-	sessions := store.NewSessions(rdb, cfg.RedisPrefix, cfg.DraftTTL)
-	cases := store.NewCases(rdb, cfg.RedisPrefix, cfg.CasePrefix, cfg.Location)
-	kb, ix, err := openKnowledge(kc, store.NewKBLog(rdb, cfg.RedisPrefix))
+	db := store.New(rdb, store.Options{Prefix: cfg.RedisPrefix, SessionTTL: cfg.DraftTTL, CasePrefix: cfg.CasePrefix})
+	kb, ix, err := openKnowledge(kc, db)
 	if err != nil {
 		return err
 	}
@@ -85,8 +84,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		DraftTTL:      cfg.DraftTTL,
 		Procuratorate: dialogs.Procuratorate{Name: cfg.ProcName, Address: cfg.ProcAddress, Phone: cfg.ProcPhone},
 		StaffUserIDs:  cfg.StaffUserIDs,
-	}, cases, kb)
-	svc := &dialogs.Service{Engine: engine, Store: sessions}
+	}, db, kb)
+	svc := &dialogs.Service{Engine: engine, Store: db}
 
 	if cfg.Token == "" {
 		if cfg.RedisURL == "" {
@@ -94,7 +93,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			fmt.Fprintln(stdout, bot.Plain(note))
 			fmt.Fprintln(stdout)
 		}
-		c := &bot.Console{Service: svc, Outbox: sessions, Notices: cases, Render: render,
+		c := &bot.Console{Service: svc, Outbox: db, Render: render,
 			StaffLang: cfg.DefaultLang, Location: cfg.Location, In: stdin, Out: stdout}
 		return c.Run(ctx)
 	}
@@ -108,7 +107,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		Token: cfg.Token, APIEndpoint: cfg.APIEndpoint, StaffChatID: cfg.StaffChatID,
 		StaffLang: cfg.DefaultLang, Location: cfg.Location,
 		PerChatRate: cfg.ChatRate, GlobalRate: cfg.GlobalRate, GroupPerMin: cfg.GroupRate,
-	}, svc, sessions, cases, render, log)
+	}, svc, db, db, render, log)
 	if err != nil {
 		return err
 	}
