@@ -106,7 +106,7 @@ func (t *Telegram) sendItems(ctx context.Context, b dialogs.Batch) dialogs.Sent 
 		if it.Card != "" && newerCard(b.Items[i+1:], it.Card) {
 			continue // a newer version of the same card follows
 		}
-		if it.File == nil && it.Card == "" && i > 0 && len(t.parts(it.Msg)) > 1 {
+		if it.File == nil && it.Upload == nil && it.Card == "" && i > 0 && len(t.parts(it.Msg)) > 1 {
 			// A long message records its parts as it goes, which needs it at the head of
 			// the stored queue: acknowledge what was sent first.
 			return dialogs.Sent{N: i, Kept: s.Kept}
@@ -174,7 +174,7 @@ func (t *Telegram) sendOne(ctx context.Context, b dialogs.Batch, it dialogs.Pend
 
 func (t *Telegram) sendTo(ctx context.Context, b dialogs.Batch, chat int64, it dialogs.Pending, kept map[string]string) error {
 	switch {
-	case it.File != nil:
+	case it.File != nil || it.Upload != nil:
 		return t.sendFile(ctx, chat, it)
 	case it.Card != "":
 		return t.sendCard(ctx, chat, it, kept)
@@ -234,9 +234,20 @@ func splitKept(s string) (int64, int) {
 	return chat, id
 }
 
-// sendFile re-sends a document or photo by its Telegram file id, the message as caption.
+// sendFile re-sends a document or photo by its Telegram file id, or uploads a document the
+// bot made, with the message as caption (cut to Telegram's caption limit).
 func (t *Telegram) sendFile(ctx context.Context, chat int64, it dialogs.Pending) error {
-	caption := t.parts(it.Msg)[0]
+	text, err := t.render.HTML(it.Msg)
+	if err != nil {
+		t.log.Error("a message is missing from the locales", "err", err)
+	}
+	caption := Split(text, maxCaption)[0]
+	if it.Upload != nil {
+		d := tgbotapi.NewDocument(chat, tgbotapi.FileBytes{Name: it.Upload.Name, Bytes: it.Upload.Data})
+		d.Caption, d.ParseMode = caption, tgbotapi.ModeHTML
+		_, err := t.call(ctx, chat, d)
+		return err
+	}
 	file := tgbotapi.FileID(it.File.FileID)
 	var c tgbotapi.Chattable
 	if it.File.Type == "photo" {
@@ -248,9 +259,12 @@ func (t *Telegram) sendFile(ctx context.Context, chat int64, it dialogs.Pending)
 		d.Caption, d.ParseMode = caption, tgbotapi.ModeHTML
 		c = d
 	}
-	_, err := t.call(ctx, chat, c)
+	_, err = t.call(ctx, chat, c)
 	return err
 }
+
+// maxCaption is the longest caption Telegram accepts, in UTF-16 code units.
+const maxCaption = 1024
 
 // sweep claims the deliveries no sender holds (after a restart, a failure, or a crashed
 // sender's expired claim) and queues them; it returns when to look again.

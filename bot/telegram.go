@@ -22,18 +22,19 @@ type ChatMoves interface {
 
 // TelegramConfig holds the Telegram transport's settings.
 type TelegramConfig struct {
-	Token       string
-	APIEndpoint string         // "http://host:port/bot%s/%s"; empty: api.telegram.org
-	StaffChatID int64          // where staff alerts go
-	StaffLang   string         // language of staff messages
-	Location    *time.Location // times in staff messages
-	PollTimeout time.Duration  // long-poll wait; default 25s
-	SendTimeout time.Duration  // one API call; default 30s
-	PerChatRate float64        // messages per second to one chat; default 1 (burst 3)
-	GlobalRate  float64        // messages per second overall; default 25
-	GroupPerMin float64        // messages per minute into the staff group; default 18
-	SweepEvery  time.Duration  // the longest wait between looks for undelivered messages; default 5s
-	Lease       time.Duration  // a sender's claim on deliveries, as the outbox grants it; default 5s
+	Token        string
+	APIEndpoint  string         // "http://host:port/bot%s/%s"; empty: api.telegram.org
+	StaffChatID  int64          // the staff group
+	StaffUserIDs []int64        // staff users, whose private chats get the staff command menu
+	StaffLang    string         // language of staff messages
+	Location     *time.Location // times in staff messages
+	PollTimeout  time.Duration  // long-poll wait; default 25s
+	SendTimeout  time.Duration  // one API call; default 30s
+	PerChatRate  float64        // messages per second to one chat; default 1 (burst 3)
+	GlobalRate   float64        // messages per second overall; default 25
+	GroupPerMin  float64        // messages per minute into the staff group; default 18
+	SweepEvery   time.Duration  // the longest wait between looks for undelivered messages; default 5s
+	Lease        time.Duration  // a sender's claim on deliveries, as the outbox grants it; default 5s
 }
 
 // Telegram runs the bot on Telegram by long polling.
@@ -94,6 +95,7 @@ func (t *Telegram) Run(ctx context.Context, sendCtx context.Context) error {
 	}
 	t.poll = poll
 	t.checkStaffChat(sendCtx)
+	t.setCommands(sendCtx)
 
 	var sweeper sync.WaitGroup
 	sweepCtx, stopSweep := context.WithCancel(sendCtx)

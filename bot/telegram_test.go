@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -84,7 +85,7 @@ func TestGroupMessagesIgnored(t *testing.T) {
 	groups := []struct {
 		id  int64
 		typ string
-	}{{-701, "group"}, {-100701, "supergroup"}, {-100702, "channel"}, {staffChat, "supergroup"}}
+	}{{-701, "group"}, {-100701, "supergroup"}, {-100702, "channel"}}
 	last := 0
 	for _, g := range groups {
 		h.fake.AddChat(g.id, g.typ)
@@ -102,6 +103,18 @@ func TestGroupMessagesIgnored(t *testing.T) {
 		if got := h.texts(g.id); len(got) != 0 {
 			t.Errorf("%s %d got messages: %q", g.typ, g.id, got)
 		}
+	}
+	// In the staff chat, someone who is not staff gets one plain refusal per command, and
+	// the bot stays out of the group's conversation.
+	h.fake.SendText(staffChat, 7001, "/start")
+	h.fake.SendText(staffChat, 7001, "hello")
+	h.fake.SendText(staffChat, 7001, "/queue")
+	got := h.waitTexts(staffChat, 2)
+	if len(got) != 2 || got[0] != got[1] || !strings.Contains(got[0], "⛔") {
+		t.Errorf("staff chat, a non-staff member: %q", got)
+	}
+	if !h.logs.has("refused a staff action", "user=7001") {
+		t.Error("the refusal was not logged")
 	}
 }
 

@@ -32,6 +32,9 @@ func (t *Telegram) dispatch(ctx context.Context, u tgbotapi.Update, stored func(
 			t.answerCallback(ctx, u.CallbackQuery, res)
 		}
 		once()
+		if res.Refused {
+			t.log.Info("refused a staff action from someone who is not staff", "chat", in.ChatID, "user", in.UserID)
+		}
 		if !ok { // nothing was stored: say so, and leave the buttons to press again
 			t.sends.do(dialogs.ToChat(in.ChatID).String(), func() {
 				msg := dialogs.Message{Lang: t.langFor(in), Parts: []dialogs.Text{dialogs.T("error.retry")}}

@@ -16,6 +16,9 @@ func (e *Engine) button(ctx context.Context, r *replies, s *Session, in Input) e
 	if kind != "k" {
 		s.Asking = false
 	}
+	if kind != "y" {
+		s.Relay = ""
+	}
 	switch kind {
 	case "m":
 		return e.menuChoice(ctx, r, s, in, arg)
@@ -40,6 +43,8 @@ func (e *Engine) button(ctx context.Context, r *replies, s *Session, in Input) e
 		e.confirmPrompt(r, s)
 	case "k":
 		return e.kbButton(ctx, r, s, in, arg)
+	case "y":
+		return e.chooseRelay(ctx, r, s, in, arg)
 	default:
 		r.say(T("stale"))
 		e.reprompt(r, s)

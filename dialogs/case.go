@@ -126,4 +126,12 @@ type Cases interface {
 	Get(ctx context.Context, number string) (Case, error)
 	// ByChat lists the cases submitted from a chat, newest first.
 	ByChat(ctx context.Context, chatID int64) ([]Case, error)
+	// List returns every case, oldest first. (A procuratorate handles hundreds of cases a
+	// year: staff lists, statistics and exports read them all.)
+	List(ctx context.Context) ([]Case, error)
+	// AuditLog returns the audit entries of a case, or of everything when number is "",
+	// oldest first.
+	AuditLog(ctx context.Context, number string) ([]AuditEntry, error)
+	// Question returns a question a petitioner handed to staff, or ErrNotFound.
+	Question(ctx context.Context, id string) (Question, error)
 }

@@ -54,6 +54,14 @@ type Delivery struct {
 	// File, when set, is a document or photo re-sent by its file id, with Msg as its
 	// caption.
 	File *Attachment `json:"file,omitempty"`
+	// Upload, when set, is a document made by the bot (an export), with Msg as its caption.
+	Upload *Upload `json:"up,omitempty"`
+}
+
+// Upload is a file the bot makes and sends as a document.
+type Upload struct {
+	Name string `json:"name"`
+	Data []byte `json:"data"`
 }
 
 // Pending is a delivery waiting in the outbox, as a sender received it.

@@ -27,10 +27,14 @@ type Effects struct {
 	Deliveries []Delivery   // messages to send, to any recipient
 	Audit      []AuditEntry // staff actions and views of personal data
 	KB         []KBRecord   // knowledge-base statistics
-	Flags      []Flag       // per-chat marks set for other chats (a case awaiting a reply)
+	Flags      []Flag       // per-chat marks, for this chat or others (a case awaiting a reply)
+	Questions  []Question   // questions handed to staff, new or answered
 	// Toast is the short notice shown to whoever pressed a button (answerCallbackQuery);
 	// nil for none.
 	Toast *Text
+	// Refused reports that a user who is not staff tried a staff command or button; the
+	// transport logs it (ids only).
+	Refused bool
 }
 
 // CaseWrite stores Case if the stored case still has version Expect (0: the case must not
@@ -47,11 +51,13 @@ type KBRecord struct {
 }
 
 // Flag sets (Value non-empty) or clears a named mark on a chat, outside its session: it
-// survives the session's expiry and is read with it (Session.Awaiting).
+// survives the session's expiry and is read with it (Session.Awaiting). A clear with
+// IfValue set clears the mark only while it still holds that value.
 type Flag struct {
-	Chat  int64
-	Name  string
-	Value string
+	Chat    int64
+	Name    string
+	Value   string
+	IfValue string
 }
 
 // Flag names.
@@ -59,6 +65,9 @@ const (
 	// FlagAwaiting holds the number of a case whose staff await the petitioner's answer:
 	// their next messages are passed on to them.
 	FlagAwaiting = "await"
+	// FlagForm holds a staff action begun from the staff group ("<code>:<number>"): its
+	// questions continue in the staff user's private chat (Session.FormStart).
+	FlagForm = "form"
 )
 
 // ErrDuplicate reports an update already committed.

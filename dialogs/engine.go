@@ -93,14 +93,18 @@ func (e *Engine) today() time.Time {
 // (cases, the knowledge base); an error means such a read failed, and nothing must be
 // stored.
 func (e *Engine) Handle(ctx context.Context, s *Session, in Input) (Effects, error) {
-	r := &replies{lang: s.Lang, update: in.UpdateID, to: ToChat(in.ChatID)}
+	r := &replies{lang: s.Lang, update: in.UpdateID, to: ToChat(in.ChatID), button: in.Kind == KindButton}
 	if r.lang == "" {
 		r.lang = MatchLang(in.LangCode, e.cfg.DefaultLang)
 	}
 	var err error
 	switch {
 	case in.StaffChat:
-		err = e.staffChat(ctx, r, in)
+		err = e.staffChat(ctx, r, s, in)
+	case e.staffPrivate(in):
+		err = e.staffInput(ctx, r, s, in)
+	case relayTarget(s) != "" && (in.Kind == KindAttachment || in.Kind == KindText && !strings.HasPrefix(strings.TrimSpace(in.Text), "/")):
+		err = e.relay(ctx, r, s, in, relayTarget(s))
 	case in.Kind == KindText:
 		text := strings.TrimSpace(in.Text)
 		if strings.HasPrefix(text, "/") {
@@ -136,6 +140,7 @@ func (e *Engine) command(ctx context.Context, r *replies, s *Session, in Input, 
 	name, _, _ = strings.Cut(strings.ToLower(name), "@")
 	s.Confirm = ""
 	s.Asking = false
+	s.Relay = ""
 	switch name {
 	case "/start":
 		e.start(r, s)
@@ -152,8 +157,9 @@ func (e *Engine) command(ctx context.Context, r *replies, s *Session, in Input, 
 		return e.status(ctx, r, s, in.ChatID)
 	case "/ask":
 		return e.ask(ctx, r, s, strings.TrimSpace(arg))
-	case "/kbstats":
-		return e.kbStats(ctx, r, in.UserID)
+	case "/kbstats", "/queue", "/mine", "/case", "/find", "/assign", "/note", "/reply", "/register", "/stats", "/export", "/audit":
+		r.say(T("staff.only"))
+		r.fx.Refused = true
 	default:
 		r.say(T("unknown_command"))
 		e.reprompt(r, s)
@@ -181,17 +187,6 @@ func (e *Engine) text(ctx context.Context, r *replies, s *Session, in Input, tex
 		}
 	default:
 		return e.freeText(ctx, r, s, text)
-	}
-	return nil
-}
-
-// staffChat handles an input in the staff group: /kbstats for staff users; anything else
-// there is not for the bot.
-func (e *Engine) staffChat(ctx context.Context, r *replies, in Input) error {
-	name, _, _ := strings.Cut(strings.TrimSpace(in.Text), " ")
-	name, _, _ = strings.Cut(strings.ToLower(name), "@")
-	if in.Kind == KindText && name == "/kbstats" {
-		return e.kbStats(ctx, r, in.UserID)
 	}
 	return nil
 }

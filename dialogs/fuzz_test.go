@@ -71,3 +71,10 @@ func (noCases) Get(context.Context, string) (dialogs.Case, error) {
 	return dialogs.Case{}, dialogs.ErrNotFound
 }
 func (noCases) ByChat(context.Context, int64) ([]dialogs.Case, error) { return nil, nil }
+func (noCases) List(context.Context) ([]dialogs.Case, error)          { return nil, nil }
+func (noCases) AuditLog(context.Context, string) ([]dialogs.AuditEntry, error) {
+	return nil, nil
+}
+func (noCases) Question(context.Context, string) (dialogs.Question, error) {
+	return dialogs.Question{}, dialogs.ErrNotFound
+}

@@ -44,13 +44,15 @@ type KBEvent struct {
 	At       time.Time `json:"at"`
 }
 
-// Question is a petitioner's question passed to staff.
+// Question is a petitioner's question passed to staff, who answer it with /reply <ID>.
 type Question struct {
-	ChatID int64     `json:"chat"`
-	UserID int64     `json:"user"`
-	Lang   string    `json:"lang"`
-	Text   string    `json:"text"`
-	At     time.Time `json:"at"`
+	ID       string    `json:"id"`
+	ChatID   int64     `json:"chat"`
+	UserID   int64     `json:"user"`
+	Lang     string    `json:"lang"`
+	Text     string    `json:"text"`
+	At       time.Time `json:"at"`
+	Answered time.Time `json:"answered,omitzero"`
 }
 
 // KBStats is what /kbstats shows.
@@ -252,8 +254,7 @@ func (e *Engine) kbButton(ctx context.Context, r *replies, s *Session, in Input,
 		if s.Question == "" || id != questionKey(s.Question) {
 			return e.stale(r, s)
 		}
-		q := Question{ChatID: in.ChatID, UserID: in.UserID, Lang: r.lang, Text: s.Question, At: e.now()}
-		r.send(Delivery{To: ToStaff(), Msg: StaffQuestion(q, e.cfg.StaffLang, e.cfg.Location)})
+		e.handOff(r, in, s.Question)
 		s.Question = ""
 		r.say(T("kb.handed_off"))
 		e.reprompt(r, s)
@@ -286,21 +287,4 @@ func (e *Engine) kbStats(ctx context.Context, r *replies, userID int64) error {
 	}
 	r.say(parts...)
 	return nil
-}
-
-func (e *Engine) isStaff(userID int64) bool {
-	for _, id := range e.cfg.StaffUserIDs {
-		if id == userID {
-			return true
-		}
-	}
-	return false
-}
-
-// StaffQuestion is the staff chat message for a question passed on by a petitioner.
-func StaffQuestion(q Question, lang string, loc *time.Location) Message {
-	return Message{Lang: lang, Parts: []Text{
-		T("staff.question", "Chat", fmt.Sprint(q.ChatID), "User", fmt.Sprint(q.UserID),
-			"Time", q.At.In(loc).Format("2006-01-02 15:04"), "Question", q.Text),
-	}}
 }

@@ -88,6 +88,7 @@ const (
 	ActRectify     Action = "rectify"      // same: a rectification suggestion is issued
 	ActAdopted     Action = "adopted"      // same: a rectification suggestion was adopted
 	ActMessage     Action = "message"      // same: staff wrote to the petitioner
+	ActReply       Action = "reply"        // same: the petitioner wrote to the staff, or sent a document
 )
 
 // open are the statuses of a case still being handled.
@@ -133,6 +134,7 @@ var transitions = []transition{
 	{ActRectify, RoleStaff, []Status{StatusInvestigation, StatusReview, StatusTalks, StatusHearing, StatusClosed}, ""},
 	{ActAdopted, RoleStaff, []Status{StatusInvestigation, StatusReview, StatusTalks, StatusHearing, StatusClosed}, ""},
 	{ActMessage, RoleStaff, with(open, StatusClosed), ""},
+	{ActReply, RolePetitioner, with(open, StatusClosed), ""},
 }
 
 // Errors of Apply. A user's mistake: the caller explains it.
@@ -185,6 +187,8 @@ type Act struct {
 	RectIndex int            // adopted: which suggestion, from 1
 	Assignee  Staffer        // assign
 	Due       time.Time      // extend: the new end of the review period
+	Lead      string         // grade: the lead prosecutor of a major case (default: who graded it)
+	Doc       *Attachment    // reply: a document the petitioner sent
 }
 
 // reviewMonths is the normal review period (the 2021 rules: three months).
@@ -221,7 +225,10 @@ func Apply(c Case, a Act) (Case, Event, error) {
 	case ActGrade:
 		g := *a.Grade
 		c.Grade = &g
-		if g.Level == GradeMajor && c.Lead == "" {
+		switch {
+		case g.Level == GradeMajor && a.Lead != "":
+			c.Lead = a.Lead
+		case g.Level == GradeMajor && c.Lead == "":
 			c.Lead = a.By.Name
 		}
 	case ActHearing:
@@ -244,6 +251,10 @@ func Apply(c Case, a Act) (Case, Event, error) {
 		c.Rectifications = append(c.Rectifications, r)
 	case ActAdopted:
 		c.Rectifications[a.RectIndex-1].Adopted = a.At
+	case ActReply:
+		if a.Doc != nil {
+			c.Docs = append(slices.Clone(c.Docs), *a.Doc)
+		}
 	}
 	if t.to != "" {
 		c.Status = t.to
@@ -270,6 +281,8 @@ func complete(c Case, a Act) error {
 	switch a.Action {
 	case ActReject, ActNote, ActMessage:
 		ok = a.Note != ""
+	case ActReply:
+		ok = a.Note != "" || a.Doc != nil
 	case ActMaterials:
 		ok = a.Materials != nil && a.Materials.What != "" && !a.Materials.Due.IsZero()
 	case ActGrade:

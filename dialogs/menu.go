@@ -140,14 +140,10 @@ func (e *Engine) withdraw(ctx context.Context, r *replies, in Input, number stri
 		r.say(T("withdraw.already", "Number", c.Number))
 		return nil
 	}
-	now := e.now()
-	nc, _, err := Apply(c, Act{Action: ActWithdraw, Role: RolePetitioner, At: now, Ref: in.UpdateID})
-	if err != nil {
+	if _, err := e.act(r, c, Act{Action: ActWithdraw, Role: RolePetitioner, At: e.now(), Ref: in.UpdateID}); err != nil {
 		r.say(T("withdraw.not_possible", "Number", c.Number).Ref("Status", "status."+string(c.Status)))
 		return nil
 	}
-	r.writeCase(nc, c.Version)
-	r.send(Delivery{To: ToStaff(), Msg: StaffWithdrawn(nc, e.cfg.StaffLang, e.cfg.Location, now)})
 	r.say(T("withdraw.done", "Number", c.Number))
 	return nil
 }
@@ -162,7 +158,8 @@ func (e *Engine) ttlDays() string {
 	return fmt.Sprint(days)
 }
 
-// status lists the chat's cases with a withdraw button for each one still open.
+// status lists the chat's cases in plain words, each with a short timeline, a button to
+// write to its staff and, while the rules allow it, one to withdraw it.
 func (e *Engine) status(ctx context.Context, r *replies, s *Session, chatID int64) error {
 	s.Active = false
 	cases, err := e.cases.ByChat(ctx, chatID)
@@ -179,9 +176,17 @@ func (e *Engine) status(ctx context.Context, r *replies, s *Session, chatID int6
 	parts := []Text{T("status.title")}
 	var buttons [][]Button
 	for _, c := range cases {
-		parts = append(parts, T("status.line", "Number", c.Number, "Date", e.formatTime(c.Submitted)).Ref("Status", "status."+string(c.Status)).Line())
+		parts = append(parts, T("status.line", "Number", c.Number, "Date", e.formatTime(c.Submitted)).Ref("Status", "status."+string(c.Status)))
+		parts = append(parts, e.timeline(c)...)
+		var bs []Button
+		if Allowed(c.Status, ActReply, RolePetitioner) {
+			bs = append(bs, Button{Label: T("status.message", "Number", c.Number), Data: "y:" + c.Number})
+		}
 		if Allowed(c.Status, ActWithdraw, RolePetitioner) {
-			buttons = append(buttons, row(Button{Label: T("status.withdraw", "Number", c.Number), Data: "w:" + c.Number}))
+			bs = append(bs, Button{Label: T("status.withdraw", "Number", c.Number), Data: "w:" + c.Number})
+		}
+		if len(bs) > 0 {
+			buttons = append(buttons, bs)
 		}
 	}
 	parts = append(parts, T("status.more"))
@@ -192,4 +197,21 @@ func (e *Engine) status(ctx context.Context, r *replies, s *Session, chatID int6
 // formatTime shows a time in the configured zone.
 func (e *Engine) formatTime(t time.Time) string {
 	return t.In(e.cfg.Location).Format("2006-01-02 15:04")
+}
+
+// timelineMax is how many of a case's latest steps /status shows.
+const timelineMax = 4
+
+// timeline is a case's latest steps that concern the petitioner, in plain words, oldest
+// first: never notes, assignments or staff names.
+func (e *Engine) timeline(c Case) []Text {
+	var out []Text
+	for _, ev := range c.History {
+		switch ev.Action {
+		case ActNote, ActAssign, ActRectify, ActAdopted, ActReply:
+			continue
+		}
+		out = append(out, T("timeline.line", "Date", ev.Time.In(e.cfg.Location).Format("2006-01-02")).Ref("Step", "timeline."+string(ev.Action)).Line())
+	}
+	return out[max(0, len(out)-timelineMax):]
 }

@@ -8,6 +8,7 @@ type replies struct {
 	lang   string
 	update string    // the update being handled: deliveries and records are keyed on it
 	to     Recipient // the chat being handled
+	button bool      // the input is a button press: a toast can answer it
 	msgs   []Message
 	others []Delivery
 	fx     Effects

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/petitionbot/petitionbot/dialogs/parse"
@@ -102,7 +103,7 @@ func (e *Engine) submit(ctx context.Context, r *replies, s *Session, in Input) e
 	}
 	c := Case{
 		Number:    no,
-		Source:    SourceApplication,
+		Source:    draftSource(d),
 		DraftID:   d.ID,
 		ChatID:    in.ChatID,
 		UserID:    in.UserID,
@@ -111,14 +112,20 @@ func (e *Engine) submit(ctx context.Context, r *replies, s *Session, in Input) e
 		Docs:      d.Docs,
 		Screening: screen(d, e.today()),
 	}
-	c, _, err = Apply(c, Act{Action: ActSubmit, Role: RolePetitioner, At: now, Ref: in.UpdateID})
-	if err != nil {
+	if _, err = e.act(r, c, Act{Action: ActSubmit, Role: RolePetitioner, At: now, Ref: in.UpdateID}); err != nil {
 		return fmt.Errorf("submit case for chat %d: %w", in.ChatID, err)
 	}
-	r.writeCase(c, 0)
-	r.send(Delivery{To: ToStaff(), Msg: StaffAlert(c, e.cfg.StaffLang, e.cfg.Location)})
 	s.Draft, s.Active = nil, false
 	p := e.cfg.Procuratorate
 	r.say(T("receipt", "Number", no, "Name", p.Name, "Address", p.Address, "Phone", p.Phone))
 	return nil
+}
+
+// draftSource is the source of a submitted draft: a supervision application, or a lead
+// (a matter still in court, or never taken to court) sent to staff.
+func draftSource(d *Draft) Source {
+	if strings.HasPrefix(d.get("intake"), "lead") {
+		return SourceLead
+	}
+	return SourceApplication
 }

@@ -22,6 +22,8 @@ type Result struct {
 	Lang string
 	// Duplicate reports an update handled before: it had no effect.
 	Duplicate bool
+	// Refused reports a staff command or button tried by someone who is not staff.
+	Refused bool
 }
 
 // conflictAttempts bounds how often an input is handled again because a session or case
@@ -62,6 +64,6 @@ func (sv *Service) Process(ctx context.Context, updateID string, in Input) (Resu
 		if lang == "" {
 			lang = MatchLang(in.LangCode, sv.Engine.cfg.DefaultLang)
 		}
-		return Result{Batches: batches, Toast: fx.Toast, Lang: lang}, nil
+		return Result{Batches: batches, Toast: fx.Toast, Lang: lang, Refused: fx.Refused}, nil
 	}
 }

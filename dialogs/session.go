@@ -6,21 +6,37 @@ import "time"
 // preference kept until the user deletes it, Awaiting a flag set by staff; everything else
 // expires after the draft time-to-live of silence.
 type Session struct {
-	Lang     string `json:"-"`
-	Awaiting string `json:"-"` // a case whose staff await this chat's answer (FlagAwaiting)
-	Draft    *Draft `json:"draft,omitempty"`
-	Active   bool   `json:"active,omitempty"`  // the user is answering Draft.Field
-	Confirm  string `json:"confirm,omitempty"` // a yes/no question awaiting an answer
-	Asking   bool   `json:"asking,omitempty"`  // the next text is a legal question
+	Lang      string `json:"-"`
+	Awaiting  string `json:"-"` // a case whose staff await this chat's answer (FlagAwaiting)
+	FormStart string `json:"-"` // a staff action begun in the staff group (FlagForm)
+	Draft     *Draft `json:"draft,omitempty"`
+	Active    bool   `json:"active,omitempty"`  // the user is answering Draft.Field
+	Confirm   string `json:"confirm,omitempty"` // a yes/no question awaiting an answer
+	Asking    bool   `json:"asking,omitempty"`  // the next text is a legal question
 	// Question is the last question the knowledge base could not answer, kept so that the
 	// petitioner can pass it to staff.
 	Question string `json:"question,omitempty"`
+	// Relay is a case whose staff the petitioner chose to write to: their next message
+	// goes there.
+	Relay string `json:"relay,omitempty"`
+	// Form is a staff user's action in progress, asking its details one by one.
+	Form *StaffForm `json:"form,omitempty"`
+}
+
+// StaffForm is a staff action whose details are asked one at a time in a staff user's
+// private chat (a reason, a date, the hearing officers…), or the registration of a matter.
+type StaffForm struct {
+	Action Action            `json:"action"` // ActSubmit for a registration
+	Case   string            `json:"case,omitempty"`
+	Status Status            `json:"status,omitempty"` // the case's status when the form began
+	Step   int               `json:"step"`
+	Values map[string]string `json:"values,omitempty"`
 }
 
 // Empty reports whether the session holds nothing beyond the chat's preferences and
 // flags, so that a store need not keep it.
 func (s Session) Empty() bool {
-	s.Lang, s.Awaiting = "", ""
+	s.Lang, s.Awaiting, s.FormStart = "", "", ""
 	return s == Session{}
 }
 

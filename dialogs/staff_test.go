@@ -2,38 +2,38 @@ package dialogs_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/petitionbot/petitionbot/dialogs"
 )
 
-// TestStaffAlert checks the alert of a submitted case: the ID number masked to its last
-// four characters, a minor's guardian reported as an agent, the screening included.
-func TestStaffAlert(t *testing.T) {
+// TestCardHasNoPersonalData: the card of a submitted case, as the staff group sees it,
+// shows the case but none of the petitioner's personal data; the details view, for a
+// private chat, does.
+func TestCardHasNoPersonalData(t *testing.T) {
 	h := newHarness(t, false)
 	for _, in := range minorApplication {
-		h.send(h.input(in))
+		h.send("", h.input("", in))
 	}
-	cs, err := h.db.ByChat(context.Background(), 100)
+	cs, err := h.db.ByChat(context.Background(), petitionerChat)
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("%d cases, %v", len(cs), err)
 	}
-	m := dialogs.StaffAlert(cs[0], dialogs.LangZh, shanghai)
-	if len(m.Parts) != 2 {
-		t.Fatalf("alert %+v", m)
+	card, err := h.render.HTML(dialogs.Card(cs[0], dialogs.LangZh, shanghai, h.now))
+	if err != nil {
+		t.Fatal(err)
 	}
-	a := m.Parts[0]
-	if got := a.Args["ID"]; got != "**************0017" {
-		t.Errorf("ID shown as %q", got)
+	personal := []string{"小明", "520502200811280017", "0017", "13812345678", "13987654321", "王芳", "七星关区", "某某路", "没有任何补偿"}
+	for _, p := range personal {
+		if strings.Contains(card, p) {
+			t.Errorf("the card shows %q:\n%s", p, card)
+		}
 	}
-	if a.Refs["Agent"] != "staff.agent.yes" {
-		t.Errorf("a minor's guardian must show as an agent, got %q", a.Refs["Agent"])
-	}
-	if a.Args["Time"] != "2026-11-27 10:00" {
-		t.Errorf("time %q, want it in Asia/Shanghai", a.Args["Time"])
-	}
-	if m.Parts[1].Key != "staff.screen.open" {
-		t.Errorf("screening part %s", m.Parts[1].Key)
+	for _, want := range []string{cs[0].Number, "毕节市中级人民法院", "某某镇人民政府", "2026-11-27 10:00"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the card lacks %q:\n%s", want, card)
+		}
 	}
 }
 

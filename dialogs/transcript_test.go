@@ -17,6 +17,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/petitionbot/petitionbot/bot"
 	"github.com/petitionbot/petitionbot/dialogs"
 	"github.com/petitionbot/petitionbot/knowledge"
 	"github.com/petitionbot/petitionbot/locales"
@@ -30,10 +31,16 @@ import (
 //	> [label.key]     the petitioner presses the button with that label in the latest message
 //	> {data}          the petitioner presses a button by its callback data
 //	> (photo x.jpg)   the petitioner sends a photo, document or an unsupported kind (sticker…)
-//	< k1 k2 | b1 b2   the bot answers one message: its parts' locale keys (refs in brackets),
-//	                  then, after "|", its buttons' label keys
+//	>s …              the same, by the staff user 王检察官 in their private chat
+//	>g …              the same, by that staff user in the staff group (buttons: of the latest card)
+//	>x …              the same, by someone in the staff group who is not staff
+//	< k1 k2 | b1 b2   the bot answers the petitioner one message: its parts' locale keys (refs
+//	                  in brackets), then, after "|", its buttons' label keys
+//	<s …  <g …        a message to the staff user's private chat, to the staff group (a card
+//	                  ends with "#card"); <c:ID … to another chat; <t key  the toast shown
 //	? name=value      the draft's answer (draft=none: no draft; field=x: the current step;
-//	                  cases=N: cases submitted; status=x: the newest case's status)
+//	                  cases=N: cases submitted; status=x: the newest case's status;
+//	                  audit=N: entries in the audit log)
 //	@ today DATE      the date from now on; @ lang CODE the client's language
 //
 // Run with -update to rewrite the "<" lines from what the bot says (then read the diff).
@@ -79,12 +86,21 @@ type harness struct {
 	prefix string
 	svc    *dialogs.Service
 	db     *store.DB
+	render *bot.Renderer
 	now    time.Time
 	lang   string
 	seq    int
-	last   dialogs.Message    // the latest message with buttons
-	staff  []dialogs.Delivery // what was sent to anyone but the petitioner
+	last   map[string]dialogs.Message // the latest message with buttons, per actor ("", "s", "g")
 }
+
+// The people of a transcript.
+const (
+	petitionerChat = 100
+	staffUser      = 900
+	staffGroup     = -1000
+	outsider       = 555
+	otherStaff     = 901
+)
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 
@@ -92,7 +108,8 @@ var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 // base (transcripts named kb_*.txt).
 func newHarness(t *testing.T, withKB bool) *harness {
 	rdb, prefix := redistest.New(t)
-	h := &harness{t: t, rdb: rdb, prefix: prefix, now: time.Date(2026, 11, 27, 10, 0, 0, 0, shanghai)}
+	h := &harness{t: t, rdb: rdb, prefix: prefix, now: time.Date(2026, 11, 27, 10, 0, 0, 0, shanghai),
+		render: testRenderer(t), last: map[string]dialogs.Message{}}
 	h.db = store.New(rdb, store.Options{Prefix: prefix, Now: func() time.Time { return h.now }})
 	var kb *dialogs.Knowledge
 	if withKB {
@@ -103,57 +120,93 @@ func newHarness(t *testing.T, withKB bool) *harness {
 		Now: func() time.Time { return h.now }, Location: shanghai, DefaultLang: dialogs.LangZh,
 		Procuratorate: dialogs.Procuratorate{Name: "测试市人民检察院", Address: "测试路1号", Phone: "0857-1234567"},
 		NewID:         func() string { ids++; return "draft" + strconv.Itoa(ids) },
-		StaffUserIDs:  []int64{100},
+		StaffUserIDs:  []int64{staffUser, otherStaff},
 	}, h.db, kb)
 	h.svc = &dialogs.Service{Engine: engine, Store: h.db}
 	return h
 }
 
-// send processes one input and returns the messages the bot sent the petitioner; the
-// others are kept in h.staff.
-func (h *harness) send(in dialogs.Input) []dialogs.Message {
+// send processes one input of actor ("" the petitioner, "s" the staff user in private,
+// "g" the staff user in the group, "x" an outsider in the group) and returns what the bot
+// did as "<" lines. Every message must render from the locales.
+func (h *harness) send(actor string, in dialogs.Input) []string {
 	ctx := context.Background()
-	in.ChatID, in.UserID, in.LangCode = 100, 100, h.lang
+	in.LangCode = h.lang
+	switch actor {
+	case "":
+		in.ChatID, in.UserID = petitionerChat, petitionerChat
+	case "s":
+		in.ChatID, in.UserID, in.UserName, in.LangCode = staffUser, staffUser, "王检察官", ""
+	case "g", "x":
+		in.ChatID, in.UserID, in.UserName, in.StaffChat, in.LangCode = staffGroup, staffUser, "王检察官", true, ""
+		if actor == "x" {
+			in.UserID, in.UserName = outsider, "路人"
+		}
+	}
 	h.seq++
 	res, err := h.svc.Process(ctx, "t"+strconv.Itoa(h.seq), in)
 	if err != nil {
 		h.t.Fatalf("process: %v", err)
 	}
-	var out []dialogs.Message
+	var out []string
 	for _, b := range res.Batches {
 		for _, it := range b.Items {
-			if it.To != dialogs.ToChat(100) {
-				h.staff = append(h.staff, it.Delivery)
-				continue
+			who, prefix := "", "<"
+			switch it.To {
+			case dialogs.ToChat(petitionerChat):
+			case dialogs.ToChat(staffUser):
+				who, prefix = "s", "<s"
+			case dialogs.ToStaff():
+				who, prefix = "g", "<g"
+			default:
+				who, prefix = "other", "<c:"+strconv.FormatInt(it.To.Chat, 10)
 			}
-			m := it.Msg
-			out = append(out, m)
-			if len(m.Buttons) > 0 {
-				h.last = m
-			} else {
-				h.last = dialogs.Message{}
+			if _, err := h.render.HTML(it.Msg); err != nil {
+				h.t.Errorf("a message does not render: %v", err)
+			}
+			line := prefix + " " + describe(it.Msg)
+			switch {
+			case it.Card != "":
+				line += " #card"
+			case it.File != nil:
+				line += " #file"
+			case it.Upload != nil:
+				line += " #upload"
+			}
+			out = append(out, line)
+			if len(it.Msg.Buttons) > 0 {
+				h.last[who] = it.Msg
+			} else if it.Card == "" && it.File == nil && who != "g" { // in the group, the cards stay pressable
+				delete(h.last, who)
 			}
 		}
 		if _, _, err := h.db.Done(ctx, b, dialogs.Sent{N: len(b.Items)}); err != nil {
 			h.t.Fatal(err)
 		}
 	}
+	if res.Toast != nil {
+		out = append(out, "<t "+textKey(*res.Toast))
+	}
 	return out
 }
 
-// input parses a "> …" line.
-func (h *harness) input(s string) dialogs.Input {
+// input parses a "> …" line of actor.
+func (h *harness) input(actor, s string) dialogs.Input {
+	last := h.last[actor]
+	if actor == "x" {
+		last = h.last["g"]
+	}
 	switch {
 	case strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]"):
 		key := s[1 : len(s)-1]
-		for _, r := range h.last.Buttons {
+		for _, r := range last.Buttons {
 			for _, b := range r {
 				if b.Label.Key == key {
 					return dialogs.Input{Kind: dialogs.KindButton, Data: b.Data}
 				}
 			}
 		}
-		h.t.Fatalf("no button %s in the latest message %s", key, describe(h.last))
+		h.t.Fatalf("no button %s in the latest message %s", key, describe(last))
 	case strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}"):
 		return dialogs.Input{Kind: dialogs.KindButton, Data: s[1 : len(s)-1]}
 	case strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")"):
@@ -221,7 +274,7 @@ func textKey(t dialogs.Text) string {
 func (h *harness) check(line string) {
 	ctx := context.Background()
 	name, want, _ := strings.Cut(line, "=")
-	l, err := h.db.Load(ctx, dialogs.SessionKey{Chat: 100, User: 100}, "")
+	l, err := h.db.Load(ctx, dialogs.SessionKey{Chat: petitionerChat, User: petitionerChat}, "")
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -238,16 +291,20 @@ func (h *harness) check(line string) {
 			got = s.Draft.Field
 		}
 	case "screening":
-		cs, err := h.db.ByChat(ctx, 100)
+		cs, err := h.db.ByChat(ctx, petitionerChat)
 		if err != nil || len(cs) == 0 {
 			h.t.Fatalf("? %s: no case (%v)", line, err)
 		}
 		sc := cs[0].Screening
 		got = fmt.Sprintf("%s/%s/%d", sc.Result, sc.Deadline, sc.DaysLeft)
-	case "notices":
-		got = strconv.Itoa(len(h.staff))
+	case "audit":
+		entries, err := h.db.AuditLog(ctx, "")
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		got = strconv.Itoa(len(entries))
 	case "cases", "status":
-		cs, err := h.db.ByChat(ctx, 100)
+		cs, err := h.db.ByChat(ctx, petitionerChat)
 		if err != nil {
 			h.t.Fatal(err)
 		}
@@ -282,37 +339,37 @@ func runTranscript(t *testing.T, path string) {
 	var got []string // the bot's pending answers, as "<" lines
 	flushGot := func() {
 		for _, g := range got {
-			t.Errorf("%s: unexpected answer: < %s", path, g)
+			t.Errorf("%s: unexpected answer: %s", path, g)
 		}
 		got = nil
 	}
 	for n, line := range lines {
 		switch {
-		case strings.HasPrefix(line, "< "):
+		case strings.HasPrefix(line, "<"):
 			if *update {
 				continue
 			}
 			if len(got) == 0 {
-				t.Errorf("%s:%d: expected < %s, the bot said nothing more", path, n+1, line[2:])
+				t.Errorf("%s:%d: expected %s, the bot said nothing more", path, n+1, line)
 				continue
 			}
-			if got[0] != line[2:] {
-				t.Errorf("%s:%d:\n want < %s\n  got < %s", path, n+1, line[2:], got[0])
+			if got[0] != line {
+				t.Errorf("%s:%d:\n want %s\n  got %s", path, n+1, line, got[0])
 			}
 			got = got[1:]
 			continue
-		case strings.HasPrefix(line, "> "):
+		case strings.HasPrefix(line, ">"):
+			actor, text, ok := strings.Cut(line[1:], " ")
+			if !ok || !strings.Contains(" s g x", actor) {
+				t.Fatalf("%s:%d: bad input line", path, n+1)
+			}
 			if !*update {
 				flushGot()
 			}
 			out = append(out, line)
-			for _, m := range h.send(h.input(line[2:])) {
-				got = append(got, describe(m))
-			}
+			got = append(got, h.send(actor, h.input(actor, text))...)
 			if *update {
-				for _, g := range got {
-					out = append(out, "< "+g)
-				}
+				out = append(out, got...)
 				got = nil
 			}
 			continue
@@ -362,4 +419,13 @@ func TestEveryErrorInATranscript(t *testing.T) {
 			t.Errorf("no transcript shows err.%s", code)
 		}
 	}
+}
+
+// testRenderer renders messages from the real locales, to find keys missing there.
+func testRenderer(t *testing.T) *bot.Renderer {
+	b, err := locales.Bundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bot.NewRenderer(b)
 }

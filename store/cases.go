@@ -62,6 +62,50 @@ func (db *DB) ByChat(ctx context.Context, chatID int64) ([]dialogs.Case, error) 
 	return db.getAll(ctx, numbers)
 }
 
+// List returns every case, oldest first.
+func (db *DB) List(ctx context.Context) ([]dialogs.Case, error) {
+	numbers, err := db.rdb.ZRange(ctx, db.keys.allCases(), 0, -1).Result()
+	if err != nil {
+		return nil, err
+	}
+	return db.getAll(ctx, numbers)
+}
+
+// AuditLog returns the audit entries of a case, or all of them for "", oldest first.
+func (db *DB) AuditLog(ctx context.Context, number string) ([]dialogs.AuditEntry, error) {
+	key := db.keys.audit()
+	if number != "" {
+		key = db.keys.caseAudit(number)
+	}
+	raw, err := db.rdb.LRange(ctx, key, 0, -1).Result()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dialogs.AuditEntry, 0, len(raw))
+	for _, r := range raw {
+		var a dialogs.AuditEntry
+		if err := db.codec.decode(key, r, &a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// Question returns a question handed to staff, or dialogs.ErrNotFound.
+func (db *DB) Question(ctx context.Context, id string) (dialogs.Question, error) {
+	key := db.keys.question(id)
+	d, err := db.rdb.HGet(ctx, key, "d").Result()
+	if errors.Is(err, redis.Nil) {
+		return dialogs.Question{}, dialogs.ErrNotFound
+	}
+	if err != nil {
+		return dialogs.Question{}, err
+	}
+	var q dialogs.Question
+	return q, db.codec.decode(key, d, &q)
+}
+
 // getAll reads cases by number in one round trip, skipping missing ones.
 func (db *DB) getAll(ctx context.Context, numbers []string) ([]dialogs.Case, error) {
 	if len(numbers) == 0 {

@@ -31,6 +31,8 @@ func (k keys) allCases() string             { return k.base() + "cases" }
 func (k keys) audit() string                  { return k.base() + "audit" }
 func (k keys) caseAudit(number string) string { return k.base() + "audit:" + number }
 
+func (k keys) question(id string) string { return k.base() + "question:" + id }
+
 func (k keys) kbCount(kind string) string { return k.base() + "kb:" + kind }
 func (k keys) kbUnanswered() string       { return k.base() + "kb:unanswered" }
 

@@ -41,6 +41,7 @@ func (db *DB) Load(ctx context.Context, k dialogs.SessionKey, updateID string) (
 	p := prefs.Val()
 	l.Session.Lang = p["lang"]
 	l.Session.Awaiting = p[dialogs.FlagAwaiting]
+	l.Session.FormStart = p[dialogs.FlagForm]
 	l.Seen = seen.Err() == nil
 	return l, nil
 }
@@ -64,6 +65,7 @@ redis.call('ZADD', KEYS[p.seen], p.nows, p.u)
 redis.call('ZREMRANGEBYSCORE', KEYS[p.seen], '-inf', p.old)
 redis.call('EXPIRE', KEYS[p.seen], p.seenttl)
 for _, c in ipairs(p.cases) do redis.call('HSET', KEYS[c.k], 'v', tonumber(c.e) + 1, 'd', c.d) end
+for _, r in ipairs(p.sets) do redis.call('HSET', KEYS[r.k], 'd', r.d) end
 for _, z in ipairs(p.zadd) do redis.call('ZADD', KEYS[z.k], z.s, z.m) end
 for _, z in ipairs(p.zincr) do redis.call('ZINCRBY', KEYS[z.k], 1, z.m) end
 for _, l in ipairs(p.push) do
@@ -75,7 +77,11 @@ for _, l in ipairs(p.push) do
   end
 end
 for _, f in ipairs(p.flags) do
-  if f.val == '' then redis.call('HDEL', KEYS[f.k], f.f) else redis.call('HSET', KEYS[f.k], f.f, f.val) end
+  if f.val ~= '' then
+    redis.call('HSET', KEYS[f.k], f.f, f.val)
+  elseif f['if'] == '' or redis.call('HGET', KEYS[f.k], f.f) == f['if'] then
+    redis.call('HDEL', KEYS[f.k], f.f)
+  end
 end
 local out = {1}
 for _, q in ipairs(p.out) do
@@ -118,6 +124,7 @@ type commitPlan struct {
 	ZAdd    []planZ     `json:"zadd"`
 	ZIncr   []planZ     `json:"zincr"`
 	Push    []planPush  `json:"push"`
+	Sets    []planSet   `json:"sets"`
 	Flags   []planFlag  `json:"flags"`
 	Out     []planQueue `json:"out"`
 }
@@ -134,6 +141,12 @@ type planZ struct {
 	M string `json:"m"`
 }
 
+// planSet stores a record D at K (field d), without a version check.
+type planSet struct {
+	K int    `json:"k"`
+	D string `json:"d"`
+}
+
 // planPush appends D to list K; with Keep, it pushes at the head and keeps Keep items.
 type planPush struct {
 	K    int    `json:"k"`
@@ -145,6 +158,7 @@ type planFlag struct {
 	K   int    `json:"k"`
 	F   string `json:"f"`
 	Val string `json:"val"`
+	If  string `json:"if"`
 }
 
 type planQueue struct {
@@ -195,7 +209,7 @@ func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string,
 		V: version, SD: sd, STTL: db.opt.SessionTTL.Milliseconds(), Lang: fx.Session.Lang,
 		NowS: now.Unix(), Old: now.Add(-seenWindow).Unix(), SeenTTL: int64(seenWindow / time.Second),
 		Token: token(), LeaseMS: db.opt.Lease.Milliseconds(), Due: now.Add(db.opt.Lease).UnixMilli(),
-		Cases: []planCase{}, ZAdd: []planZ{}, ZIncr: []planZ{}, Push: []planPush{}, Flags: []planFlag{}, Out: []planQueue{},
+		Cases: []planCase{}, ZAdd: []planZ{}, ZIncr: []planZ{}, Push: []planPush{}, Sets: []planSet{}, Flags: []planFlag{}, Out: []planQueue{},
 	}
 	for _, w := range fx.Cases {
 		if err := db.planCase(pl, &p, w); err != nil {
@@ -212,8 +226,16 @@ func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string,
 			return nil, err
 		}
 	}
+	for _, q := range fx.Questions {
+		key := db.keys.question(q.ID)
+		d, err := db.codec.encode(key, q)
+		if err != nil {
+			return nil, err
+		}
+		p.Sets = append(p.Sets, planSet{K: pl.key(key), D: d})
+	}
 	for _, f := range fx.Flags {
-		p.Flags = append(p.Flags, planFlag{K: pl.key(db.keys.prefs(f.Chat)), F: f.Name, Val: f.Value})
+		p.Flags = append(p.Flags, planFlag{K: pl.key(db.keys.prefs(f.Chat)), F: f.Name, Val: f.Value, If: f.IfValue})
 	}
 	if err := db.planOut(pl, &p, fx.Deliveries); err != nil {
 		return nil, err

@@ -25,6 +25,7 @@ type SentMessage struct {
 	Buttons          [][]Button // the inline keyboard, nil if none
 	ReplyToMessageID int        // 0 if not a reply
 	Edits            int        // successful editMessageText/editMessageReplyMarkup calls
+	File             *SentFile  // a document or photo (Text is then its caption), or nil
 }
 
 // Sent returns the bot's messages currently in chatID (deleted ones left out), oldest first.
@@ -47,7 +48,7 @@ func (s *Server) sentLocked(chatID int64) []SentMessage {
 		}
 		sm := SentMessage{
 			MessageID: m.id, Text: m.text, PlainText: m.plain, ParseMode: m.parseMode,
-			ReplyMarkup: m.markupRaw, ReplyToMessageID: m.replyTo, Edits: m.edits,
+			ReplyMarkup: m.markupRaw, ReplyToMessageID: m.replyTo, Edits: m.edits, File: m.file,
 		}
 		if m.markup != nil {
 			for _, row := range m.markup.InlineKeyboard {

@@ -1,7 +1,7 @@
 // Package fakeapi is an in-process fake of the Telegram Bot API for tests.
 //
 // A Server answers the methods a long-polling bot uses (getMe, getUpdates, sendMessage,
-// editMessageText, editMessageReplyMarkup, answerCallbackQuery, getFile, deleteMessage, getChat,
+// sendDocument, sendPhoto, editMessageText, editMessageReplyMarkup, answerCallbackQuery, getFile, deleteMessage, getChat,
 // sendChatAction) with the JSON shapes and error descriptions of the real API, and refuses what
 // the real API refuses (texts over 4096 UTF-16 units, bad HTML, callback data over 64 bytes,
 // unknown chats, migrated groups). Tests inject user activity with SendText, PressButton and
@@ -116,6 +116,8 @@ type handlerFunc func(s *Server, p url.Values) (any, *apiError)
 var handlers = map[string]handlerFunc{
 	"getme":                  (*Server).getMe,
 	"sendmessage":            (*Server).sendMessage,
+	"senddocument":           (*Server).sendDocument,
+	"sendphoto":              (*Server).sendPhoto,
 	"editmessagetext":        (*Server).editMessageText,
 	"editmessagereplymarkup": (*Server).editMessageReplyMarkup,
 	"deletemessage":          (*Server).deleteMessage,
@@ -144,6 +146,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	params, err := readParams(r)
+	if err == nil {
+		err = readFiles(r, params)
+	}
 	if err != nil {
 		writeError(w, badRequest("can't parse request parameters"))
 		return

@@ -83,6 +83,7 @@ type message struct {
 	parseMode string
 	markupRaw string
 	markup    *wireMarkup // inline keyboard, or nil
+	file      *SentFile   // a document or photo the bot sent, with the text as its caption
 }
 
 type file struct {

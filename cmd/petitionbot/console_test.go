@@ -25,8 +25,8 @@ func TestConsoleApplication(t *testing.T) {
 	if !regexp.MustCompile(`JC-\d{4}-\d{6}`).MatchString(text) {
 		t.Fatalf("no case number in the output:\n%s", text)
 	}
-	if n := strings.Count(text, "[staff] 📥"); n != 1 {
-		t.Fatalf("%d staff alerts, want 1:\n%s", n, text)
+	if n := strings.Count(text, "[staff] 📋"); n != 1 {
+		t.Fatalf("%d case cards, want 1:\n%s", n, text)
 	}
 	for _, line := range strings.Split(text, "\n") {
 		if strings.Contains(line, "<b>") || strings.Contains(line, "&lt;") {

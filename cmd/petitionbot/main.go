@@ -104,7 +104,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	sendCtx, cancelSend := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelSend()
 	tg, err := bot.NewTelegram(sendCtx, bot.TelegramConfig{
-		Token: cfg.Token, APIEndpoint: cfg.APIEndpoint, StaffChatID: cfg.StaffChatID,
+		Token: cfg.Token, APIEndpoint: cfg.APIEndpoint, StaffChatID: cfg.StaffChatID, StaffUserIDs: cfg.StaffUserIDs,
 		StaffLang: cfg.DefaultLang, Location: cfg.Location,
 		PerChatRate: cfg.ChatRate, GlobalRate: cfg.GlobalRate, GroupPerMin: cfg.GroupRate,
 	}, svc, db, db, render, log)

@@ -178,3 +178,40 @@ func TestClean(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestParseDueAndAppointment(t *testing.T) {
+	today := time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		in, want, code string
+	}{
+		{"2026-12-01", "2026-12-01", ""},
+		{"2027年1月5日", "2027-01-05", ""},
+		{"2026-11-30", "", "date_past"},
+		{"2026-02-30", "", "date_invalid"},
+		{"2100-01-01", "", "date_far"},
+		{"next week", "", "date_format"},
+	} {
+		got, err := parse.ParseDue(tc.in, today)
+		if parse.Code(err) != tc.code || (err == nil && parse.FormatDate(got) != tc.want) {
+			t.Errorf("ParseDue(%q) = %v, %v; want %q %q", tc.in, got, err, tc.want, tc.code)
+		}
+	}
+	for _, tc := range []struct {
+		in   string
+		date string
+		min  int
+		code string
+	}{
+		{"2026-12-20 9:30", "2026-12-20", 9*60 + 30, ""},
+		{"2026年12月20日 14点", "2026-12-20", 14 * 60, ""},
+		{"2026/12/20 14：05", "2026-12-20", 14*60 + 5, ""},
+		{"2026-12-20", "", 0, "time_format"},
+		{"2026-12-20 25:00", "", 0, "time_format"},
+		{"2026-11-20 10:00", "", 0, "date_past"},
+	} {
+		d, m, err := parse.ParseAppointment(tc.in, today)
+		if parse.Code(err) != tc.code || (err == nil && (parse.FormatDate(d) != tc.date || m != tc.min)) {
+			t.Errorf("ParseAppointment(%q) = %v %d %v; want %s %d %q", tc.in, d, m, err, tc.date, tc.min, tc.code)
+		}
+	}
+}
