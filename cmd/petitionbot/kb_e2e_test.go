@@ -83,9 +83,9 @@ func TestKnowledgeOnTelegram(t *testing.T) {
 	}
 
 	// Low confidence: related topics and a hand-off to staff.
-	c.fake.SendText(c.id, c.id, "行政赔偿的金额怎么计算")
+	c.fake.SendText(c.id, c.id, "行政诉讼里举证责任是原告的还是政府的")
 	c.press("k:staff:*")
-	if !fake.WaitFor(func() bool { return containing(fake, staffChat, "行政赔偿的金额怎么计算") > 0 }, wait) {
+	if !fake.WaitFor(func() bool { return containing(fake, staffChat, "行政诉讼里举证责任是原告的还是政府的") > 0 }, wait) {
 		t.Fatal("the handed-off question did not reach the staff chat")
 	}
 
