@@ -19,6 +19,7 @@ type firstMessage struct {
 	Text    string `yaml:"text"`
 	Want    string `yaml:"want"`
 	Holdout bool   `yaml:"holdout"`
+	Batch   int    `yaml:"batch"` // 0 or 1: written before the classifier; 2: after its first version
 }
 
 // pendingEntries are entry ids the set may name before they exist in knowledge/entries
@@ -135,9 +136,10 @@ func (s score) String() string {
 }
 
 // TestQualityFirstMessages scores Classify on the set: kind (and route, and wanted
-// language) agreement on the tuned and holdout parts, per language. It fails below 90 %
-// on the tuned part, and on any intent read as a question or as nothing. Holdout messages
-// that fail are counted, never shown: nobody tunes against them.
+// language) agreement on the tuned and holdout parts, per language and batch. It fails
+// below 90 % on the tuned part, and on any tuned message whose outcome is an intent read
+// as a question or as nothing. Holdout messages are counted, never shown, and assert
+// nothing: a failing holdout assertion could only be fixed by tuning against it.
 func TestQualityFirstMessages(t *testing.T) {
 	scores := map[string]*score{}
 	add := func(key string, ok bool) {
@@ -159,6 +161,7 @@ func TestQualityFirstMessages(t *testing.T) {
 		}
 		add(part, ok)
 		add(part+" "+m.Lang, ok)
+		add(fmt.Sprintf("%s batch %d", part, max(m.Batch, 1)), ok)
 		leaked := isIntent && (r.Kind == intent.Question || r.Kind == intent.None)
 		switch {
 		case leaked && m.Holdout:
@@ -169,10 +172,10 @@ func TestQualityFirstMessages(t *testing.T) {
 			t.Logf("miss: %q: want %s, got %s (rules %v)", m.Text, m.Want, describe(r), r.Rules)
 		}
 	}
-	if leakedHoldout > 0 {
-		t.Errorf("%d holdout messages whose outcome is an intent were read as a question or as nothing", leakedHoldout)
-	}
-	for _, key := range []string{"tuned", "tuned zh-Hans", "tuned en", "holdout", "holdout zh-Hans", "holdout en"} {
+	// Asserting this on the holdout part would mean tuning against it: it is reported.
+	t.Logf("holdout messages whose outcome is an intent read as a question or as nothing: %d", leakedHoldout)
+	for _, key := range []string{"tuned", "tuned zh-Hans", "tuned en", "tuned batch 1", "tuned batch 2",
+		"holdout", "holdout zh-Hans", "holdout en", "holdout batch 1", "holdout batch 2"} {
 		t.Logf("%-16s %s", key, scores[key])
 	}
 	if s := scores["tuned"]; s.right*10 < s.total*9 {
