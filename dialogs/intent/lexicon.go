@@ -142,26 +142,30 @@ func Compile(data []byte) (*Classifier, error) {
 	}
 	seen := map[group]map[string]*rule{}
 	add := func(r *rule, ps phrases) {
-		if len(ps.Zh)+len(ps.En) == 0 {
+		cue := r.group >= groupNeg && r.group <= groupDomain // cue lists may be empty
+		if !cue && len(ps.Zh)+len(ps.En) == 0 {
 			errs = append(errs, fmt.Errorf("%s: no phrases", r.id))
 		}
-		for _, p := range slices.Concat(ps.Zh, ps.En) {
-			if seen[r.group] == nil {
-				seen[r.group] = map[string]*rule{}
+		if seen[r.group] == nil {
+			seen[r.group] = map[string]*rule{}
+		}
+		for li, list := range [][]string{ps.Zh, ps.En} {
+			for i, p := range list {
+				prev := seen[r.group][p]
+				switch {
+				case slices.Contains(list[:i], p):
+					errs = append(errs, fmt.Errorf("%s: %q listed twice", r.id, p))
+				case prev == r && li == 1:
+					// in both languages' lists ("?", "12309")
+				case prev != nil:
+					errs = append(errs, fmt.Errorf("%s: %q is also in %s", r.id, p, prev.id))
+				default:
+					seen[r.group][p] = r
+					if err := c.addPhrase(p, r); err != nil {
+						errs = append(errs, fmt.Errorf("%s: %w", r.id, err))
+					}
+				}
 			}
-			if prev := seen[r.group][p]; prev == r {
-				continue // in both languages' lists ("?", "12309")
-			} else if prev != nil {
-				errs = append(errs, fmt.Errorf("%s: %q is also in %s", r.id, p, prev.id))
-				continue
-			}
-			seen[r.group][p] = r
-			pt, err := c.compilePhrase(p, r)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", r.id, err))
-				continue
-			}
-			c.add(pt)
 		}
 	}
 	add(&rule{group: groupNeg, id: "cue.negator"}, lx.Negators)

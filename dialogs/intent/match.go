@@ -10,7 +10,7 @@ import (
 // Limits of the phrase syntax.
 const (
 	maxGap       = 6 // units a `~` may stand for
-	negateWindow = 3 // units allowed between a negator and the phrase it negates
+	negateWindow = 5 // units allowed between a negator and the phrase it negates
 )
 
 // Classifier reads petitioner messages with one compiled lexicon. It holds no mutable
@@ -41,12 +41,18 @@ type match struct {
 	negated    bool
 }
 
-func (c *Classifier) add(p *pattern) {
+// addPhrase compiles a phrase of rule r and indexes it by its first unit.
+func (c *Classifier) addPhrase(phrase string, r *rule) error {
+	p, err := c.compilePhrase(phrase, r)
+	if err != nil {
+		return err
+	}
 	if p.units[0].prefix {
 		c.prefix = append(c.prefix, p)
-		return
+	} else {
+		c.index[p.units[0].s] = append(c.index[p.units[0].s], p)
 	}
-	c.index[p.units[0].s] = append(c.index[p.units[0].s], p)
+	return nil
 }
 
 // compilePhrase parses one phrase of the lexicon and checks that a message could match it.
