@@ -112,8 +112,8 @@ func (c *Classifier) features(units []string) *features {
 }
 
 // decide turns the features into a reading, in this order: clear intents (a story with a
-// litigation fact beats a wish to apply), a story, a phrase that stands alone, small talk,
-// a domain question, nothing.
+// strong litigation fact beats a wish to apply or a status phrase), a story, a phrase that
+// stands alone, small talk, a domain question, nothing.
 func decide(f *features, r Reading) Reading {
 	clear := f.clear
 	if f.question && f.specific && slices.ContainsFunc(clear, isKind(Apply)) {
@@ -129,7 +129,9 @@ func decide(f *features, r Reading) Reading {
 	}
 	sit, story := f.situation()
 	switch {
-	case story && f.strong && (len(kinds) == 0 || len(kinds) == 1 && kinds[0] == Apply):
+	case story && f.strong && !slices.ContainsFunc(kinds, func(k Kind) bool { return k != Apply && k != Status }):
+		// A litigation story beats a wish to apply, and a status phrase: "法院一直没消息"
+		// is about the court, not about the case the bot holds.
 		return storyReading(r, sit, f)
 	case len(kinds) == 1:
 		return intentReading(r, clear[0])
