@@ -9,7 +9,7 @@ import (
 
 // BenchmarkClassify reads every message of the quality set once per iteration.
 func BenchmarkClassify(b *testing.B) {
-	msgs := loadFirstMessages(&testing.T{})
+	msgs := loadFirstMessages(b)
 	intent.Default()
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -26,7 +26,7 @@ type firstMessage struct {
 // (the how-to entry is being written elsewhere).
 var pendingEntries = []string{"apply.how"}
 
-func loadFirstMessages(t *testing.T) []firstMessage {
+func loadFirstMessages(t testing.TB) []firstMessage {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "firstmessages.yaml"))
 	if err != nil {
