@@ -107,7 +107,7 @@ func (e *Engine) confirmed(ctx context.Context, r *replies, s *Session, in Input
 }
 
 func (e *Engine) privacy(r *replies, s *Session) {
-	r.ask([]Text{T("privacy.text", "Name", e.cfg.Procuratorate.Name, "Days", e.ttlDays())},
+	r.ask(e.privacyTexts(),
 		[][]Button{row(btn("privacy.delete", "p:delete"))})
 }
 
