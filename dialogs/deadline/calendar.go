@@ -3,6 +3,7 @@ package deadline
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/6tail/lunar-go/HolidayUtil"
@@ -12,18 +13,25 @@ import (
 // github.com/6tail/lunar-go carries them, make-up working days (调休) included.
 type officialCalendar struct{}
 
-// covers reports whether the holiday data holds the schedule of year: at least one
-// holiday of that year is listed. Make-up days listed in the previous December (2001-12-29
-// for New Year 2002) do not count for their own year.
-func (officialCalendar) covers(year int) bool {
-	prefix := fmt.Sprintf("%04d", year)
-	for e := HolidayUtil.GetHolidaysByYear(year).Front(); e != nil; e = e.Next() {
-		if h, ok := e.Value.(*HolidayUtil.Holiday); ok && strings.HasPrefix(h.GetTarget(), prefix) {
-			return true
+// covers reports whether the holiday data holds the schedule of year.
+func (officialCalendar) covers(year int) bool { return coveredYears()[year] }
+
+// coveredYears are the years with at least one holiday listed for that year (make-up days
+// listed in the previous December, 2001-12-29 for New Year 2002, do not count for their
+// own year). Computed once: the data is compiled into the library.
+var coveredYears = sync.OnceValue(func() map[int]bool {
+	years := map[int]bool{}
+	for year := 1990; year <= 2100; year++ {
+		prefix := fmt.Sprintf("%04d", year)
+		for e := HolidayUtil.GetHolidaysByYear(year).Front(); e != nil; e = e.Next() {
+			if h, ok := e.Value.(*HolidayUtil.Holiday); ok && strings.HasPrefix(h.GetTarget(), prefix) {
+				years[year] = true
+				break
+			}
 		}
 	}
-	return false
-}
+	return years
+})
 
 // working reports whether day is a working day: a listed day is a holiday or a make-up
 // working day as listed; any other Saturday or Sunday is a rest day.

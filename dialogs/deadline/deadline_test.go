@@ -186,3 +186,13 @@ func FuzzCompute(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCompute: the National Day case, which looks at eight days of holiday data.
+func BenchmarkCompute(b *testing.B) {
+	from, today := day("2026-04-01"), day("2026-06-01")
+	for b.Loop() {
+		if _, err := deadline.Compute(deadline.RetrialRejected, from, today); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
