@@ -3,6 +3,7 @@ module github.com/petitionbot/petitionbot
 go 1.26.8
 
 require (
+	github.com/6tail/lunar-go v1.4.7
 	github.com/alicebob/miniredis/v2 v2.40.0
 	github.com/blevesearch/bleve/v2 v2.6.3
 	github.com/go-telegram-bot-api/telegram-bot-api/v5 v5.5.1

@@ -27,7 +27,8 @@ func TestConsoleSession(t *testing.T) {
 	script := []string{
 		"/start",
 		"apply for supervision", // the label "📝 Apply for supervision"
-		"1", "1", "1", "1",      // consent, sensitive consent, target, retrial
+		"1", "1", "1", "1", "1", // consent, transfer abroad, sensitive consent, target, retrial
+		"2", "1", // retrial not rejected as late, served by signature
 		time.Now().AddDate(0, -1, 0).Format("2006-01-02"),
 		"1", // individual
 		"Zhang San",

@@ -62,7 +62,7 @@ func (e *Engine) menuChoice(ctx context.Context, r *replies, s *Session, in Inpu
 		e.startDraft(r, s)
 	case "ask":
 		s.Asking = true
-		r.say(T("kb.ask_prompt"))
+		r.say(e.askPrompt()...)
 	case "cases":
 		return e.status(ctx, r, s, in.ChatID)
 	case "lang":

@@ -23,6 +23,7 @@ type Config struct {
 	Procuratorate Procuratorate
 	NewID         func() string // draft ids; default 16 random hex characters
 	StaffUserIDs  []int64       // may use /kbstats
+	LLMProvider   string        // who receives typed questions when a language model phrases answers; "" when none
 }
 
 // Engine runs the petitioner conversation. It is safe for concurrent use: all state is

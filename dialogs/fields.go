@@ -49,34 +49,47 @@ func individual(d *Draft) bool  { return d.get("applicant_type") == "individual"
 func sensitiveOK(d *Draft) bool { return d.get("consent_sensitive") == "yes" }
 func hasAgent(d *Draft) bool    { return d.get("representation") == "agent" || isMinor(d) }
 
-// notNow reports whether the retrial status makes an application not acceptable now.
-func notNow(d *Draft) bool {
-	switch d.get("retrial") {
-	case "reviewing", "retrying", "decided", "none":
-		return d.get("target") == "judgment"
-	}
-	return false
+// yesNoUnsure are the buttons of a question a petitioner may not know the answer to.
+func yesNoUnsure() []choice {
+	return []choice{{"yes", "answer.yes"}, {"no", "answer.no"}, {"unsure", "answer.unsure"}}
 }
 
-// needsKeyDate reports whether the screening asks for a date to compute the deadline.
-func needsKeyDate(d *Draft) bool {
-	return d.get("target") != "" && (d.get("target") != "judgment" || (d.get("retrial") != "" && !notNow(d)))
+// judgmentRoute reports whether the screening is about an effective judgment with the
+// given retrial status.
+func judgmentRoute(retrial string) func(d *Draft) bool {
+	return func(d *Draft) bool { return d.get("target") == "judgment" && d.get("retrial") == retrial }
 }
 
 // flow is the application, in order. Field ids are stable: they are stored in drafts and
-// cases and appear in callback data.
+// cases and appear in callback data. Step 2 is the screening (screening.go); a lead
+// (intake.go) skips what only a supervision application needs.
 var flow = []field{
 	{id: "consent", step: 1, choices: []choice{{"yes", "consent.agree"}, {"no", "consent.decline"}}},
+	{id: "consent_abroad", step: 1, choices: []choice{{"yes", "consent.agree"}, {"no", "consent.abroad_decline"}}},
 	{id: "consent_sensitive", step: 1, choices: []choice{{"yes", "consent.agree"}, {"no", "consent.sensitive_decline"}}},
 
 	{id: "target", step: 2, choices: []choice{
-		{"judgment", "target.judgment"}, {"personnel", "target.personnel"}, {"enforcement", "target.enforcement"}}},
+		{"judgment", "target.judgment"}, {"personnel", "target.personnel"}, {"enforcement", "target.enforcement"},
+		{"pending", "target.pending"}, {"no_suit", "target.no_suit"}}},
+	{id: "lead", step: 2, applies: isLead, choices: []choice{{"send", "lead.send"}, {"stop", "lead.stop"}}},
 	{id: "retrial", step: 2, applies: is("target", "judgment"), choices: []choice{
 		{"rejected", "retrial.rejected"}, {"overdue", "retrial.overdue"}, {"retrial_wrong", "retrial.retrial_wrong"},
 		{"reviewing", "retrial.reviewing"}, {"retrying", "retrial.retrying"}, {"decided", "retrial.decided"},
 		{"none", "retrial.none"}}},
-	{id: "screen_ack", step: 2, applies: notNow, choices: []choice{{"continue", "screen_ack.continue"}, {"stop", "screen_ack.stop"}}},
+	{id: "retrial_late", step: 2, applies: judgmentRoute("rejected"), choices: yesNoUnsure()},
+	{id: "retrial_origin", step: 2, applies: judgmentRoute("retrial_wrong"), choices: yesNoUnsure()},
+	{id: "extension", step: 2, applies: judgmentRoute("overdue"), choices: yesNoUnsure()},
+	{id: "enf_remedy", step: 2, applies: is("target", "enforcement"), choices: []choice{
+		{"decided", "enf_remedy.decided"}, {"pending", "enf_remedy.pending"}, {"none", "enf_remedy.none"},
+		{"unsure", "answer.unsure"}}},
+	{id: "service", step: 2, applies: all(judgmentRoute("rejected"), func(d *Draft) bool { return d.get("retrial_late") != "yes" }),
+		choices: []choice{
+			{"signed", "service.signed"}, {"left", "service.left"}, {"post", "service.post"},
+			{"electronic", "service.electronic"}, {"notice", "service.notice"}, {"unsure", "answer.unsure"}}},
 	{id: "key_date", step: 2, applies: needsKeyDate, parse: parseKeyDate},
+	{id: "discovered", step: 2, applies: mayBeDiscovered, choices: yesNo("answer")},
+	{id: "discovered_date", step: 2, applies: all(mayBeDiscovered, is("discovered", "yes")), parse: parseKeyDate},
+	{id: "screen_ack", step: 2, applies: notNow, choices: []choice{{"continue", "screen_ack.continue"}, {"stop", "screen_ack.stop"}}},
 
 	{id: "applicant_type", step: 3, choices: []choice{{"individual", "applicant_type.individual"}, {"org", "applicant_type.org"}}},
 	{id: "org_name", step: 3, applies: is("applicant_type", "org"), parse: textOf(2, 100)},
@@ -100,9 +113,10 @@ var flow = []field{
 	{id: "body", step: 4, parse: textOf(2, 100)},
 	{id: "body_address", step: 4, optional: true, parse: textOf(2, 200)},
 
-	{id: "court", step: 5, parse: textOf(2, 60)},
-	{id: "case_number", step: 5, parse: parseCaseNumber},
-	{id: "judgment_date", step: 5, parse: parseJudgmentDate},
+	{id: "court", step: 5, applies: inCourt, parse: textOf(2, 60)},
+	{id: "case_number", step: 5, applies: inCourt, parse: parseCaseNumber},
+	{id: "judgment_date", step: 5, applies: supervisionIntake, parse: parseJudgmentDate},
+	{id: "first_judgment_date", step: 5, applies: pendingIntake, optional: true, parse: parseJudgmentDate},
 
 	{id: "dispute", step: 6, choices: []choice{
 		{"land", "dispute.land"}, {"house", "dispute.house"}, {"penalty", "dispute.penalty"},

@@ -33,13 +33,16 @@ func (e *Engine) prompt(r *replies, s *Session) {
 	case "key_date":
 		parts = append(parts, T(keyDatePrompt(d)))
 	case "screen_ack":
-		parts = append(parts, T("screen.not_now."+d.get("retrial")), T("ask.screen_ack"))
+		parts = append(parts, screeningTexts(screen(d, e.today()))...)
+		parts = append(parts, T("ask.screen_ack"))
+	case "court", "case_number":
+		parts = append(parts, T(leadVariant(d, "ask."+f.id)))
 	case "request":
-		parts = append(parts, T("ask.request", "Max", strconv.Itoa(maxRequest)))
+		parts = append(parts, T(leadVariant(d, "ask.request"), "Max", strconv.Itoa(maxRequest)))
 	case "facts":
-		parts = append(parts, T("ask.facts", "Max", strconv.Itoa(maxFacts)))
+		parts = append(parts, T(leadVariant(d, "ask.facts"), "Max", strconv.Itoa(maxFacts)))
 	case "documents":
-		parts = append(parts, T("ask.documents", "Max", strconv.Itoa(maxDocs)))
+		parts = append(parts, T(leadVariant(d, "ask.documents"), "Max", strconv.Itoa(maxDocs)))
 		if !sensitiveOK(d) {
 			parts = append(parts, T("ask.documents_no_id"))
 		}
@@ -111,10 +114,10 @@ func (e *Engine) answer(r *replies, s *Session, f field, v string) {
 	d.set(f.id, v)
 	var notes []Text
 	switch f.id {
-	case "consent":
+	case "consent", "consent_abroad":
 		if v == "no" {
 			s.Draft, s.Active = nil, false
-			e.menu(r, T("consent.declined"))
+			e.menu(r, T(declinedKey[f.id]))
 			return
 		}
 	case "consent_sensitive":
@@ -126,16 +129,26 @@ func (e *Engine) answer(r *replies, s *Session, f field, v string) {
 		}
 	case "target", "retrial":
 		notes = append(notes, T("explain."+f.id+"."+v))
-		delete(d.Values, "key_date")
-		delete(d.Values, "screen_ack")
-	case "screen_ack":
+		clearScreeningAfter(d, f.id)
+		d.set("intake", intakeOf(d))
+	case "retrial_late", "retrial_origin", "extension", "enf_remedy", "service":
+		clearScreeningAfter(d, f.id)
+	case "screen_ack", "lead":
 		if v == "stop" {
 			s.Draft, s.Active = nil, false
-			e.menu(r, T("screen_ack.stopped"))
+			e.menu(r, T(f.id+".stopped"))
 			return
 		}
-	case "key_date":
-		notes = append(notes, screeningTexts(screen(d, e.today()))...)
+	case "key_date", "discovered_date":
+		if f.id == "key_date" {
+			d.set("key_passed", "no")
+			if screenUsual(d, e.today()).Result == ScreenPassed {
+				d.set("key_passed", "yes")
+			}
+		}
+		if !notNow(d) { // otherwise the next question explains
+			notes = append(notes, screeningTexts(screen(d, e.today()))...)
+		}
 	case "id_number":
 		id, _ := parse.ParseResidentID(v, e.today())
 		wasMinor := d.get("minor") == "yes"
@@ -150,7 +163,7 @@ func (e *Engine) answer(r *replies, s *Session, f field, v string) {
 		}
 	}
 	_, i, _ := fieldByID(f.id)
-	d.Field = e.following(d, i, f.step)
+	d.Field = e.following(d, i)
 	if len(notes) > 0 {
 		r.say(notes...)
 	}
@@ -158,14 +171,16 @@ func (e *Engine) answer(r *replies, s *Session, f field, v string) {
 }
 
 // following picks the field after index i. While editing from the review, it asks only
-// the fields of the same step that the change made necessary, then returns to review.
-func (e *Engine) following(d *Draft, i, step int) string {
+// the fields that the change made necessary and that have no answer yet (a new screening
+// route's questions, court details after a lead became an application), then returns to
+// the review.
+func (e *Engine) following(d *Draft, i int) string {
 	if !d.Editing {
 		return next(d, i)
 	}
 	for j := i + 1; j < len(flow); j++ {
 		g := flow[j]
-		if g.step != step {
+		if g.id == "review" {
 			break
 		}
 		if _, answered := d.Values[g.id]; g.appliesTo(d) && !answered && !g.docs {
@@ -174,6 +189,21 @@ func (e *Engine) following(d *Draft, i, step int) string {
 	}
 	d.Editing = false
 	return "review"
+}
+
+// declinedKey is the farewell after each consent that ends the application when refused.
+var declinedKey = map[string]string{"consent": "consent.declined", "consent_abroad": "consent.abroad_declined"}
+
+// clearScreeningAfter forgets the screening answers that followed field id: they
+// depended on it and are asked again.
+func clearScreeningAfter(d *Draft, id string) {
+	_, i, _ := fieldByID(id)
+	for _, g := range flow[i+1:] {
+		if g.step == 2 {
+			delete(d.Values, g.id)
+		}
+	}
+	delete(d.Values, "key_passed")
 }
 
 // navigate handles back, skip and done.
@@ -192,12 +222,12 @@ func (e *Engine) navigate(r *replies, s *Session, action string) {
 		}
 	case action == "skip" && f.optional:
 		d.set(f.id, "")
-		d.Field = e.following(d, i, f.step)
+		d.Field = e.following(d, i)
 	case action == "done" && f.docs:
-		d.Field = e.following(d, i, f.step)
+		d.Field = e.following(d, i)
 	case action == "ask":
 		s.Asking = true
-		r.say(T("kb.ask_prompt"))
+		r.say(e.askPrompt()...)
 		return
 	default:
 		r.say(T("stale"))

@@ -90,7 +90,7 @@ const maxQuestion = 500
 func (e *Engine) ask(ctx context.Context, r *replies, s *Session, question string) error {
 	if question == "" {
 		s.Asking = true
-		r.say(T("kb.ask_prompt"))
+		r.say(e.askPrompt()...)
 		return nil
 	}
 	return e.answerQuestion(ctx, r, s, question)

@@ -149,7 +149,7 @@ func (e *Engine) withdraw(ctx context.Context, r *replies, in Input, number stri
 }
 
 func (e *Engine) privacy(r *replies, s *Session) {
-	r.ask([]Text{T("privacy.text", "Name", e.cfg.Procuratorate.Name, "Days", e.ttlDays())},
+	r.ask(e.privacyTexts(),
 		[][]Button{row(btn("privacy.delete", "p:delete"))})
 }
 

@@ -15,7 +15,8 @@ const summaryMax = 300
 
 // notSummarised are the fields the review does not list or offer to edit.
 var notSummarised = map[string]bool{
-	"consent": true, "consent_sensitive": true, "screen_ack": true, "documents": true, "review": true,
+	"consent": true, "consent_abroad": true, "consent_sensitive": true, "lead": true, "screen_ack": true,
+	"documents": true, "review": true,
 }
 
 // review shows every answer once, with a button to edit each, then submit or cancel.
@@ -31,7 +32,7 @@ func (e *Engine) review(r *replies, s *Session) {
 			continue
 		}
 		parts = append(parts, e.summaryLine(d, f).Line())
-		edits = append(edits, Button{Label: T("review.edit").Ref("Field", "label."+f.id), Data: "e:" + f.id})
+		edits = append(edits, Button{Label: T("review.edit").Ref("Field", labelKey(d, f)), Data: "e:" + f.id})
 		if f.id == "id_number" {
 			if id, err := parse.ParseResidentID(d.get(f.id), e.today()); err == nil {
 				sex := "sex.female"
@@ -61,7 +62,7 @@ func (e *Engine) review(r *replies, s *Session) {
 
 func (e *Engine) summaryLine(d *Draft, f field) Text {
 	v, answered := d.Values[f.id]
-	t := T("review.line").Ref("Label", "label."+f.id)
+	t := T("review.line").Ref("Label", labelKey(d, f))
 	switch {
 	case !answered || v == "":
 		return t.Ref("Value", "review.not_given")
@@ -73,6 +74,15 @@ func (e *Engine) summaryLine(d *Draft, f field) Text {
 	}
 	t.Args = map[string]string{"Value": v}
 	return t
+}
+
+// labelKey names a field in the review: the court of a case still pending is not the
+// court of an effective judgment.
+func labelKey(d *Draft, f field) string {
+	if f.id == "court" && pendingIntake(d) {
+		return "label.court_lead"
+	}
+	return "label." + f.id
 }
 
 // applicableValues returns the answers of the fields that apply to the draft: an answer
@@ -89,6 +99,7 @@ func applicableValues(d *Draft) map[string]string {
 		values["minor"] = "yes"
 		values["representation"] = "agent" // the guardian applies
 	}
+	values["intake"] = intakeOf(d)
 	return values
 }
 
@@ -96,6 +107,13 @@ func applicableValues(d *Draft) map[string]string {
 // receipt.
 func (e *Engine) submit(ctx context.Context, r *replies, s *Session, in Input) error {
 	d := s.Draft
+	if d.get("consent_abroad") != "yes" {
+		// A draft begun before the separate consent to the transfer abroad existed: ask
+		// for it now, then come back to the review.
+		d.Field, d.Editing = "consent_abroad", true
+		e.prompt(r, s)
+		return nil
+	}
 	now := e.now()
 	no, err := e.cases.Reserve(ctx, d.ID, now.Year())
 	if err != nil {
@@ -117,7 +135,11 @@ func (e *Engine) submit(ctx context.Context, r *replies, s *Session, in Input) e
 	}
 	s.Draft, s.Active = nil, false
 	p := e.cfg.Procuratorate
-	r.say(T("receipt", "Number", no, "Name", p.Name, "Address", p.Address, "Phone", p.Phone))
+	if isLead(d) {
+		r.say(T("receipt_lead", "Number", no, "Name", p.Name, "Address", p.Address, "Phone", p.Phone))
+		return nil
+	}
+	r.say(T("receipt", "Number", no, "Name", p.Name, "Address", p.Address, "Phone", p.Phone), T("filing.position"))
 	return nil
 }
 

@@ -266,7 +266,7 @@ func (e *Engine) formDone(ctx context.Context, r *replies, in Input, f *StaffFor
 	case ActReject:
 		a.Note = v["reason"]
 	case ActMaterials:
-		a.Materials = &Materials{What: v["what"], Due: dateValue(v["due"])}
+		a.Materials = &Materials{What: v["what"], Due: dueDate(v["due"])}
 	case ActGrade:
 		a.Grade = &Grade{Level: v["level"], Approval: v["approval"], Consultancy: v["consultancy"]}
 		a.Lead = v["lead"]
@@ -282,11 +282,11 @@ func (e *Engine) formDone(ctx context.Context, r *replies, in Input, f *StaffFor
 	case ActClose:
 		a.Outcome, a.Note = Outcome(v["outcome"]), v["agreed"]
 	case ActRectify:
-		a.Rect = &Rectification{Body: v["body"], Content: v["content"], Due: dateValue(v["due"])}
+		a.Rect = &Rectification{Body: v["body"], Content: v["content"], Due: dueDate(v["due"])}
 	case ActAdopted:
 		a.RectIndex, _ = strconv.Atoi(v["which"])
 	case ActExtend:
-		a.Due, a.Note = dateValue(v["due"]), v["approval"]
+		a.Due, a.Note = dueDate(v["due"]), v["approval"]
 	case ActMessage, ActNote:
 		a.Note = v["text"]
 	}
@@ -317,7 +317,7 @@ func (e *Engine) staffApply(r *replies, c Case, a Act) error {
 	return nil
 }
 
-func dateValue(s string) time.Time {
+func dueDate(s string) time.Time {
 	t, _ := time.Parse(time.DateOnly, s)
 	return t
 }

@@ -38,8 +38,8 @@ func TestCardHasNoPersonalData(t *testing.T) {
 }
 
 var minorApplication = []string{
-	"/start", "[menu.apply]", "[consent.agree]", "[consent.agree]", "[target.judgment]", "[retrial.rejected]",
-	"2026-09-01", "[applicant_type.individual]", "小明", "[id_type.resident]", "520502200811280017", "汉族",
+	"/start", "[menu.apply]", "[consent.agree]", "[consent.agree]", "[consent.agree]", "[target.judgment]", "[retrial.rejected]",
+	"[answer.no]", "[service.signed]", "2026-09-01", "[applicant_type.individual]", "小明", "[id_type.resident]", "520502200811280017", "汉族",
 	"[nav.skip]", "贵州省毕节市七星关区某某路8号", "13812345678", "王芳", "母亲", "13987654321",
 	"某某镇人民政府", "[nav.skip]", "毕节市中级人民法院", "（2021）黔05行终123号", "2021-10-09", "[dispute.house]",
 	"请求检察院对该判决依法提出抗诉", "镇政府拆除了我家的房屋，没有任何补偿，法院判决错误。", "[nav.done]", "[mediation.yes]", "[review.submit]",

@@ -194,9 +194,12 @@ func (c *chat) firstHalf() {
 	c.fake.SendText(c.id, c.id, "/start")
 	c.press("m:apply")
 	c.press("f:consent:yes")
+	c.press("f:consent_abroad:yes")
 	c.press("f:consent_sensitive:yes")
 	c.press("f:target:judgment")
 	c.press("f:retrial:rejected")
+	c.press("f:retrial_late:no")
+	c.press("f:service:signed")
 	c.say("n:back:key_date", "2026-09-01")
 	c.press("f:applicant_type:individual")
 }

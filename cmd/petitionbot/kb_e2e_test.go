@@ -104,6 +104,7 @@ func TestKnowledgeOnTelegram(t *testing.T) {
 	c.fake.SendText(c.id, c.id, "/start")
 	c.press("m:apply")
 	c.press("f:consent:yes")
+	c.press("f:consent_abroad:yes")
 	c.press("f:consent_sensitive:yes")
 	c.expect("f:target:judgment")
 	n := len(fake.Sent(c.id))
@@ -121,6 +122,8 @@ func TestKnowledgeOnTelegram(t *testing.T) {
 	// Hostile input at a text step: every one gets an answer that Telegram accepted.
 	c.press("f:target:judgment")
 	c.press("f:retrial:rejected")
+	c.press("f:retrial_late:no")
+	c.press("f:service:signed")
 	c.say("n:back:key_date", "2026-09-01")
 	c.press("f:applicant_type:individual")
 	// Each refused one gets the error and the question again; the last is accepted.

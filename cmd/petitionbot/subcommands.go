@@ -12,7 +12,7 @@ const shutdownGrace = 20 * time.Second
 
 func afterGrace() <-chan time.Time { return time.After(shutdownGrace) }
 
-// subcommand runs "petitionbot ask …" and "petitionbot kb check …".
+// subcommand runs "petitionbot ask …", "petitionbot deadline …" and "petitionbot kb check …".
 func subcommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "help", "-h", "--help":
@@ -20,6 +20,8 @@ func subcommand(ctx context.Context, args []string, getenv func(string) string, 
 		return nil
 	case "ask":
 		return askCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "deadline":
+		return deadlineCmd(args[1:], getenv, time.Now, stdout, stderr)
 	case "kb":
 		if len(args) >= 2 && args[1] == "check" {
 			return kbCheckCmd(args[2:], stdout, stderr)
@@ -32,4 +34,5 @@ func subcommand(ctx context.Context, args []string, getenv func(string) string, 
 const usage = `usage:
   petitionbot                      run (Telegram with TELEGRAM_BOT_TOKEN, else a console chat)
   petitionbot ask [--lang zh-Hans|en] [--json] "question"
+  petitionbot deadline --route R --from YYYY-MM-DD [--today YYYY-MM-DD] [--lang zh-Hans|en] [--json]
   petitionbot kb check [DIR]`
