@@ -200,7 +200,7 @@ func (c *chat) firstHalf() {
 	c.press("f:retrial:rejected")
 	c.press("f:retrial_late:no")
 	c.press("f:service:signed")
-	c.say("n:back:key_date", "2026-09-01")
+	c.say("n:back:key_date", recentServiceDate())
 	c.press("f:applicant_type:individual")
 }
 
@@ -227,4 +227,11 @@ func (c *chat) secondHalf() {
 	c.press("n:done:documents")
 	c.press("f:mediation:yes")
 	c.expect("r:submit")
+}
+
+// recentServiceDate is a service date 60 days ago in Asia/Shanghai: tests that run with
+// the real clock stay well within the six months, whenever they run.
+func recentServiceDate() string {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	return time.Now().In(loc).AddDate(0, 0, -60).Format(time.DateOnly)
 }

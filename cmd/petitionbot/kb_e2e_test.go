@@ -124,7 +124,7 @@ func TestKnowledgeOnTelegram(t *testing.T) {
 	c.press("f:retrial:rejected")
 	c.press("f:retrial_late:no")
 	c.press("f:service:signed")
-	c.say("n:back:key_date", "2026-09-01")
+	c.say("n:back:key_date", recentServiceDate())
 	c.press("f:applicant_type:individual")
 	// Each refused one gets the error and the question again; the last is accepted.
 	for _, in := range []struct {
