@@ -100,7 +100,7 @@ func (ix *Index) newLangIndex(lang string, a analysis.Analyzer, sw synWords, tex
 	li.df = make([]int32, nterms)
 	li.sets = make([]termSet, len(texts))
 
-	var b [numKinds]postingsBuilder
+	b := newPostingsBuilders(texts)
 	freq := make([]int32, nterms) // scratch: summed frequencies of the questions field
 	var touched []int32
 	for pos := range texts {

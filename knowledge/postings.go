@@ -34,6 +34,25 @@ type posting struct {
 // postingsBuilder gathers a field's postings, document after document.
 type postingsBuilder struct{ list []posting }
 
+// newPostingsBuilders returns the builders of the four fields, sized for the postings of texts
+// (for the questions field, an upper bound: a term of several questions is one posting).
+func newPostingsBuilders(texts []docText) [numKinds]postingsBuilder {
+	var n [numKinds]int
+	for i := range texts {
+		n[kindTitle] += len(texts[i].title.terms)
+		n[kindAnswer] += len(texts[i].answer.terms)
+		for _, q := range texts[i].questions {
+			n[kindOneQ] += len(q.terms)
+		}
+	}
+	n[kindQ] = n[kindOneQ]
+	var b [numKinds]postingsBuilder
+	for k := range b {
+		b[k].list = make([]posting, 0, n[k])
+	}
+	return b
+}
+
 // addField adds the postings of one document's field: its distinct term ids, their frequencies
 // and the field's length in tokens.
 func (b *postingsBuilder) addField(ids, freq []int32, length int, doc int32) {
