@@ -124,7 +124,7 @@ type docHit struct {
 }
 
 // scoreDocs scores every document matching one of the clauses as bleve's disjunction of term
-// queries does with the default tf-idf model, and keeps the best hits (at most p.hits) in s.top.
+// queries does with the default tf-idf model, and keeps the n best hits in s.top.
 //
 // A clause's idf is 1 + ln(numDocs / (docFreq+1)) over all documents; its weight is
 // (boost × idf)², and queryNorm = 1/sqrt(sum of the clauses' weights). A matching document earns
@@ -134,7 +134,7 @@ type docHit struct {
 // scores are added differs, so sums may differ in the last bits, as bleve's own do from one
 // index build to the next. Ties are broken by document number, where bleve's order depends on
 // how its index happened to be built.
-func (ix *Index) scoreDocs(s *scratch) {
+func (ix *Index) scoreDocs(s *scratch, n int) {
 	s.top = s.top[:0]
 	if len(s.clauses) == 0 || ix.numDocs == 0 {
 		return
@@ -174,7 +174,7 @@ func (ix *Index) scoreDocs(s *scratch) {
 	for _, d := range s.touched {
 		hit := docHit{doc: d, score: s.sum[d] * (float64(s.matched[d]) / total)}
 		s.sum[d], s.matched[d] = 0, 0
-		s.top = pushTop(s.top, hit, ix.p.hits)
+		s.top = pushTop(s.top, hit, n)
 	}
 	s.touched = s.touched[:0]
 }

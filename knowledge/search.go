@@ -151,10 +151,18 @@ func (ix *Index) rank(q []langQuery) []Match {
 	if ix.closed.Load() {
 		return nil
 	}
-	p := ix.p
-	fields := [numKinds]float64{kindTitle: p.boostTitle, kindQ: p.boostQ, kindAnswer: p.boostAnswer, kindOneQ: p.boostOneQ}
 	s := ix.scratch.Get().(*scratch)
 	defer ix.scratch.Put(s)
+	ix.clauses(q, s)
+	ix.scoreDocs(s, ix.p.hits)
+	return ix.collect(s)
+}
+
+// clauses puts the term queries of q in s.clauses: for each language of q, each term in byte
+// order, one per field.
+func (ix *Index) clauses(q []langQuery, s *scratch) {
+	p := ix.p
+	fields := [numKinds]float64{kindTitle: p.boostTitle, kindQ: p.boostQ, kindAnswer: p.boostAnswer, kindOneQ: p.boostOneQ}
 	s.clauses = s.clauses[:0]
 	for _, lq := range q {
 		for _, t := range expandWeights(lq.typed, lq.extra, lq.weight, lq.weight*p.synBoost) {
@@ -170,8 +178,6 @@ func (ix *Index) rank(q []langQuery) []Match {
 			}
 		}
 	}
-	ix.scoreDocs(s)
-	return ix.collect(s)
 }
 
 // expandWeights merges the sorted typed and expansion terms into one sorted list, typed terms
