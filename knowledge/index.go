@@ -14,8 +14,8 @@ import (
 // once with [NewIndex] and share it.
 //
 // It is an inverted index held in memory: the entries' text is cut into terms by bleve's
-// analysers, and a search scores documents exactly as bleve's tf-idf scorer scores the same
-// documents in a bleve index (see README.md, "Retrieval", and postings.go).
+// analysers, and a search scores documents with bleve's tf-idf formula, as a bleve index of the
+// same documents would (see [Index.scoreDocs] and README.md, "Performance").
 type Index struct {
 	entries  []Entry
 	byID     map[string]int // id → position in entries
