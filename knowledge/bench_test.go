@@ -1,12 +1,19 @@
 package knowledge_test
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
+	"os"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/petitionbot/petitionbot/knowledge"
+	"go.yaml.in/yaml/v3"
 )
 
 // benchQuestions are realistic queries in both languages.
@@ -56,34 +63,91 @@ func synthetic(n int) []knowledge.Entry {
 	return entries
 }
 
-// benchBases are the bases measured: the embedded one and 5,000 generated entries.
-func benchBases(b *testing.B) map[string][]knowledge.Entry {
-	return map[string][]knowledge.Entry{
-		"real":      mustLoad(b, knowledge.Embedded()),
-		"synthetic": synthetic(5000),
-	}
+// benchSizes are the generated base sizes measured, besides the real base, so the cost can be
+// followed as the base grows.
+var benchSizes = []int{500, 1000, 5000}
+
+// benchBase is one base measured by the benchmarks.
+type benchBase struct {
+	name    string
+	entries func(testing.TB) []knowledge.Entry
 }
 
+// benchBases are the embedded base and generated bases of benchSizes entries.
+func benchBases() []benchBase {
+	out := []benchBase{{"real", func(tb testing.TB) []knowledge.Entry { return mustLoad(tb, knowledge.Embedded()) }}}
+	for _, n := range benchSizes {
+		out = append(out, benchBase{"synthetic", func(testing.TB) []knowledge.Entry { return synthetic(n) }})
+	}
+	return out
+}
+
+// benchQueries are benchQuestions followed by every question of the quality set (when it exists),
+// so percentiles reflect the questions petitioners ask rather than a handful.
+func benchQueries(tb testing.TB) []struct{ lang, q string } {
+	out := append([]struct{ lang, q string }(nil), benchQuestions...)
+	data, err := os.ReadFile(questionSetPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return out
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var set questionSet
+	if err := yaml.Unmarshal(data, &set); err != nil {
+		tb.Fatalf("parse %s: %v", questionSetPath, err)
+	}
+	for _, q := range append(append(set.InScope, set.OutOfScope...), set.Unanswerable...) {
+		out = append(out, struct{ lang, q string }{q.Lang, q.Q})
+	}
+	return out
+}
+
+// maxSamples bounds the latencies a search benchmark keeps for its percentiles.
+const maxSamples = 1 << 16
+
+// BenchmarkSearch measures one search, cycling through benchQueries, and reports the median and
+// 99th-percentile latency of single searches (p50-ns, p99-ns) besides the mean (ns/op).
 func BenchmarkSearch(b *testing.B) {
-	for _, name := range []string{"real", "synthetic"} {
-		entries := benchBases(b)[name]
+	queries := benchQueries(b)
+	for _, base := range benchBases() {
+		entries := base.entries(b)
 		ix := mustIndex(b, entries)
-		b.Run(fmt.Sprintf("%s-%d", name, len(entries)), func(b *testing.B) {
+		b.Run(fmt.Sprintf("%s-%d", base.name, len(entries)), func(b *testing.B) {
 			b.ReportAllocs()
+			lat := make([]time.Duration, 0, maxSamples)
 			i := 0
 			for b.Loop() {
-				q := benchQuestions[i%len(benchQuestions)]
+				q := queries[i%len(queries)]
+				start := time.Now()
 				ix.Search(q.lang, q.q)
+				if len(lat) < maxSamples {
+					lat = append(lat, time.Since(start))
+				}
 				i++
 			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(percentile(lat, 0.50).Nanoseconds()), "p50-ns")
+			b.ReportMetric(float64(percentile(lat, 0.99).Nanoseconds()), "p99-ns")
 		})
 	}
 }
 
+// percentile returns the p-quantile (0 ≤ p ≤ 1) of sorted latencies, nearest rank.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(p*float64(len(sorted))))]
+}
+
+// BenchmarkNewIndex measures building an index (with -benchmem: the memory allocated while
+// building) and reports heap-B, the live heap one built index holds: HeapAlloc after a garbage
+// collection with the index alive, minus the same before building it.
 func BenchmarkNewIndex(b *testing.B) {
-	for _, name := range []string{"real", "synthetic"} {
-		entries := benchBases(b)[name]
-		b.Run(fmt.Sprintf("%s-%d", name, len(entries)), func(b *testing.B) {
+	for _, base := range benchBases() {
+		entries := base.entries(b)
+		b.Run(fmt.Sprintf("%s-%d", base.name, len(entries)), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				ix, err := knowledge.NewIndex(entries)
@@ -92,6 +156,26 @@ func BenchmarkNewIndex(b *testing.B) {
 				}
 				_ = ix.Close()
 			}
+			b.ReportMetric(float64(indexHeap(b, entries)), "heap-B")
 		})
 	}
+}
+
+// indexHeap returns the bytes of live heap an index of entries holds.
+func indexHeap(tb testing.TB, entries []knowledge.Entry) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	ix, err := knowledge.NewIndex(entries)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(ix)
+	_ = ix.Close()
+	if after.HeapAlloc < before.HeapAlloc {
+		return 0
+	}
+	return after.HeapAlloc - before.HeapAlloc
 }

@@ -2,49 +2,42 @@ package knowledge
 
 import (
 	"fmt"
-	"strconv"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/mapping"
 )
 
 // Index answers questions from a fixed set of entries. It is safe for concurrent use; build it
 // once with [NewIndex] and share it.
+//
+// It is an inverted index held in memory: the entries' text is cut into terms by bleve's
+// analysers, and a search scores documents with bleve's tf-idf formula, as a bleve index of the
+// same documents would (see [Index.scoreDocs] and README.md, "Performance").
 type Index struct {
-	bleve    bleve.Index
 	entries  []Entry
 	byID     map[string]int // id → position in entries
 	syn      synonyms
 	scope    scope
-	analyzer map[string]analysis.Analyzer // per language, as used for the text fields
-	terms    map[string][]termSet         // per language, per entry position: indexed terms
-	df       map[string]map[string]int    // per language: term → number of entries containing it
+	langs    map[string]*langIndex
+	docEntry []int32 // question document number minus len(entries) → entry position
+	numDocs  int     // entry documents plus question documents
 	p        params
+	scratch  sync.Pool // *scratch, per-search working memory
+	closed   atomic.Bool
 }
 
-// Kinds of index fields, and the separator in question-document ids (apply.deadline#en#3). Each language has a title, a questions and an answer
-// field on the entry document; each question is also indexed alone as a question document.
+// Kinds of index fields. Each language has a title, a questions and an answer field on the
+// entry document; each question is also indexed alone as a question document.
 const (
-	fieldTitle  = "title"
-	fieldQ      = "q"
-	fieldAnswer = "answer"
-	fieldOneQ   = "oneq"
-	questionSep = "#"
+	kindTitle = iota
+	kindQ
+	kindAnswer
+	kindOneQ
+	numKinds
 )
-
-// field names the index field of kind for lang, e.g. "zh_title". (Dots would be read as paths
-// into nested documents.)
-func field(lang, kind string) string {
-	if lang == LangEn {
-		return "en_" + kind
-	}
-	return "zh_" + kind
-}
 
 // NewIndex builds an in-memory index of entries, which must have unique ids (as [Load] returns
 // them). The entries are copied by value; the slices and maps inside them are shared, so do not
@@ -58,106 +51,111 @@ func NewIndex(entries []Entry) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := indexMapping()
+	analyzers, err := newAnalyzers()
 	if err != nil {
 		return nil, err
-	}
-	b, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return nil, fmt.Errorf("create index: %w", err)
 	}
 	ix := &Index{
-		bleve:    b,
-		entries:  append([]Entry(nil), entries...),
-		byID:     make(map[string]int, len(entries)),
-		syn:      syn,
-		scope:    sc,
-		analyzer: map[string]analysis.Analyzer{},
-		p:        defaultParams(),
+		entries: append([]Entry(nil), entries...),
+		byID:    make(map[string]int, len(entries)),
+		syn:     syn,
+		scope:   sc,
+		langs:   map[string]*langIndex{},
+		p:       defaultParams(),
 	}
-	for _, lang := range Languages() {
-		ix.analyzer[lang] = m.AnalyzerNamed(analyzerFor(lang))
+	for pos, e := range ix.entries {
+		if _, dup := ix.byID[e.ID]; dup {
+			return nil, fmt.Errorf("index: duplicate entry id %q", e.ID)
+		}
+		ix.byID[e.ID] = pos
 	}
-	if err := ix.fill(); err != nil {
-		_ = b.Close()
-		return nil, err
-	}
+	ix.fill(analyzers)
+	ix.scratch.New = func() any { return newScratch(ix.numDocs, len(ix.entries)) }
 	return ix, nil
 }
 
-// fill indexes every entry and precomputes the term statistics used for confidence.
-func (ix *Index) fill() error {
-	batch := ix.bleve.NewBatch()
-	ix.terms = map[string][]termSet{}
-	ix.df = map[string]map[string]int{}
-	for pos, e := range ix.entries {
-		if _, dup := ix.byID[e.ID]; dup {
-			return fmt.Errorf("index: duplicate entry id %q", e.ID)
-		}
-		ix.byID[e.ID] = pos
-		doc := map[string]any{}
-		for _, lang := range Languages() {
-			t, ok := e.Text[lang]
-			if !ok {
-				ix.terms[lang] = append(ix.terms[lang], termSet{})
-				continue
-			}
-			doc[field(lang, fieldTitle)] = Normalize(t.Title)
-			doc[field(lang, fieldQ)] = normalizeAll(t.Questions)
-			doc[field(lang, fieldAnswer)] = Normalize(t.Answer)
-			for i, q := range t.Questions {
-				id := e.ID + questionSep + lang + questionSep + strconv.Itoa(i)
-				if err := batch.Index(id, map[string]any{field(lang, fieldOneQ): Normalize(q)}); err != nil {
-					return fmt.Errorf("index %s: %w", id, err)
-				}
-			}
-			ts := ix.termSetOf(lang, t)
-			ix.terms[lang] = append(ix.terms[lang], ts)
-			if ix.df[lang] == nil {
-				ix.df[lang] = map[string]int{}
-			}
-			for term := range ts.core {
-				ix.df[lang][term]++
-			}
-		}
-		if err := batch.Index(e.ID, doc); err != nil {
-			return fmt.Errorf("index %s: %w", e.ID, err)
-		}
-	}
-	if err := ix.bleve.Batch(batch); err != nil {
-		return fmt.Errorf("index entries: %w", err)
-	}
-	return nil
+// docText is the analysed text of one entry in one language.
+type docText struct {
+	present   bool
+	title     analysed
+	questions []analysed // one per question, empty ones included
+	answer    analysed
+	synIn     []uint64 // bit set over the language's synonym words: those the text contains
 }
 
-// indexMapping declares the analysers and the fields of both document kinds.
-func indexMapping() (*mapping.IndexMappingImpl, error) {
-	m := bleve.NewIndexMapping()
-	doc := bleve.NewDocumentStaticMapping()
+// fill analyses every entry and builds the postings and term statistics of each language. The
+// documents are those the bleve index this replaced held: one entry document per entry, numbered
+// by the entry's position, then one question document per question of each language, numbered
+// entry after entry.
+func (ix *Index) fill(analyzers map[string]analysis.Analyzer) {
+	texts := map[string][]docText{}
+	syn := map[string]synWords{}
 	for _, lang := range Languages() {
-		for _, kind := range []string{fieldTitle, fieldQ, fieldAnswer, fieldOneQ} {
-			fm := bleve.NewTextFieldMapping()
-			fm.Analyzer = analyzerFor(lang)
-			fm.Store = false
-			fm.IncludeInAll = false
-			fm.IncludeTermVectors = false
-			fm.DocValues = false
-			doc.AddFieldMappingsAt(field(lang, kind), fm)
+		syn[lang] = newSynWords(ix.syn, lang, analyzers[lang])
+		texts[lang] = analyseEntries(analyzers[lang], syn[lang], ix.entries)
+	}
+	n := len(ix.entries)
+	qdoc := map[string][][]int32{} // per language, per entry position: question document numbers
+	for _, lang := range Languages() {
+		qdoc[lang] = make([][]int32, n)
+	}
+	for pos := range ix.entries {
+		for _, lang := range Languages() {
+			for range texts[lang][pos].questions {
+				qdoc[lang][pos] = append(qdoc[lang][pos], int32(n+len(ix.docEntry)))
+				ix.docEntry = append(ix.docEntry, int32(pos))
+			}
 		}
 	}
-	m.DefaultMapping = doc
-	if err := m.Validate(); err != nil {
-		return nil, fmt.Errorf("index mapping: %w", err)
+	ix.numDocs = n + len(ix.docEntry)
+	for _, lang := range Languages() {
+		ix.langs[lang] = ix.newLangIndex(lang, analyzers[lang], syn[lang], texts[lang], qdoc[lang])
 	}
-	return m, nil
 }
 
-// analyzerFor names the analyser of a language's fields.
-func analyzerFor(lang string) string {
-	if lang == LangEn {
-		return en.AnalyzerName
+// analyseEntries analyses the text of every entry in sw's language, spreading the work over the
+// CPUs.
+func analyseEntries(a analysis.Analyzer, sw synWords, entries []Entry) []docText {
+	out := make([]docText, len(entries))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(entries)))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			seen := map[string]int{}
+			for {
+				pos := int(next.Add(1)) - 1
+				if pos >= len(entries) {
+					return
+				}
+				out[pos] = analyseEntry(a, &sw, seen, entries[pos])
+			}
+		}()
 	}
-	return cjk.AnalyzerName
+	wg.Wait()
+	return out
+}
+
+// analyseEntry analyses one entry's text in sw's language; seen is scratch space for analyse.
+func analyseEntry(a analysis.Analyzer, sw *synWords, seen map[string]int, e Entry) docText {
+	t, ok := e.Text[sw.lang]
+	if !ok {
+		return docText{}
+	}
+	title, answer := Normalize(t.Title), Normalize(t.Answer)
+	d := docText{present: true, title: analyse(a, title, seen), answer: analyse(a, answer, seen)}
+	questions := make([]string, 0, len(t.Questions))
+	for _, q := range t.Questions {
+		q = Normalize(q)
+		d.questions = append(d.questions, analyse(a, q, seen))
+		if q != "" {
+			questions = append(questions, q)
+		}
+	}
+	d.synIn = sw.in(title + " " + strings.Join(questions, " ") + " " + answer)
+	return d
 }
 
 // Entry returns the entry with the given id and whether it exists.
@@ -172,11 +170,9 @@ func (ix *Index) Entry(id string) (Entry, bool) {
 // Entries returns every indexed entry in the order given to [NewIndex]. The slice is a copy.
 func (ix *Index) Entries() []Entry { return append([]Entry(nil), ix.entries...) }
 
-// Close releases the index's resources. Searching a closed index returns no matches.
-func (ix *Index) Close() error { return ix.bleve.Close() }
-
-// entryIDOf maps a document id (entry or question document) to its entry id.
-func entryIDOf(docID string) string {
-	id, _, _ := strings.Cut(docID, questionSep)
-	return id
+// Close marks the index closed: searching a closed index returns no matches, while [Index.Entry]
+// and [Index.Entries] keep working. The index holds nothing but memory, so Close never fails.
+func (ix *Index) Close() error {
+	ix.closed.Store(true)
+	return nil
 }

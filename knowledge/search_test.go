@@ -114,3 +114,22 @@ func TestSearchConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchClosed(t *testing.T) {
+	ix, err := knowledge.NewIndex(mustLoad(t, fixture("small")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := ix.Search(knowledge.LangZh, "申请监督要收费吗"); len(res.Matches) == 0 {
+		t.Fatal("open index: no matches")
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if res := ix.Search(knowledge.LangZh, "申请监督要收费吗"); len(res.Matches) != 0 || res.Answered {
+		t.Errorf("closed index: %+v, want no matches", res)
+	}
+	if _, ok := ix.Entry("demo.fees"); !ok {
+		t.Error("closed index: Entry(demo.fees) not found")
+	}
+}
