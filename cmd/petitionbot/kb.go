@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -54,6 +55,19 @@ func parseKBConfig(getenv func(string) string) (kbConfig, []string) {
 		}
 	}
 	return c, problems
+}
+
+// provider names who receives typed questions when a language model is configured (the
+// model and the server's host), for the privacy notice; "" without one.
+func (c kbConfig) provider() string {
+	if c.OpenAIKey == "" {
+		return ""
+	}
+	host := "api.openai.com"
+	if u, err := url.Parse(c.OpenAIBaseURL); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	return c.OpenAIModel + " (" + host + ")"
 }
 
 // baseFS is the knowledge base to use: KNOWLEDGE_DIR, or the embedded one.

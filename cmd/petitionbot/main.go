@@ -84,6 +84,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		DraftTTL:      cfg.DraftTTL,
 		Procuratorate: dialogs.Procuratorate{Name: cfg.ProcName, Address: cfg.ProcAddress, Phone: cfg.ProcPhone},
 		StaffUserIDs:  cfg.StaffUserIDs,
+		LLMProvider:   kc.provider(),
 	}, db, kb)
 	svc := &dialogs.Service{Engine: engine, Store: db}
 
