@@ -47,6 +47,24 @@ type Case struct {
 	History   []Event           `json:"history"`
 }
 
+// currentAt reports whether a card drawn at version v still shows the case's status: v is
+// the current version, or an older one after which only things the card does not offer
+// changed (a note, a message). A version the case never had is false.
+func (c Case) currentAt(v int64) bool {
+	if v == c.Version {
+		return true
+	}
+	if v < 1 || v > c.Version || int(v) > len(c.History) {
+		return false
+	}
+	for _, ev := range c.History[v:] {
+		if ev.Status != c.History[v-1].Status || ev.Action == ActAssign {
+			return false
+		}
+	}
+	return true
+}
+
 // Staffer is a staff user as shown to other staff (never to petitioners).
 type Staffer struct {
 	ID   int64  `json:"id,omitempty"`
