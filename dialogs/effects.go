@@ -35,6 +35,9 @@ type Effects struct {
 	// Refused reports that a user who is not staff tried a staff command or button; the
 	// transport logs it (ids only).
 	Refused bool
+	// LangChanged reports that Session.Lang differs from the stored preference (set by
+	// Service: only then is the preference written).
+	LangChanged bool
 }
 
 // CaseWrite stores Case if the stored case still has version Expect (0: the case must not

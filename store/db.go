@@ -33,6 +33,7 @@ type DB struct {
 	keys  keys
 	codec codec
 	opt   Options
+	acks  acks
 }
 
 var (
@@ -61,7 +62,9 @@ func New(rdb redis.UniversalClient, opt Options) *DB {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &DB{rdb: rdb, keys: keys{opt.Prefix}, opt: opt}
+	db := &DB{rdb: rdb, keys: keys{opt.Prefix}, opt: opt}
+	db.acks.flush = db.flushAcks
+	return db
 }
 
 // token returns a new random claim token.

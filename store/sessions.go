@@ -25,7 +25,10 @@ func (db *DB) Load(ctx context.Context, k dialogs.SessionKey, updateID string) (
 	sess := pipe.HMGet(ctx, skey, "v", "d")
 	prefs := pipe.HGetAll(ctx, db.keys.prefs(k.User))
 	seen := pipe.ZScore(ctx, db.keys.seen(k.Chat, k.User), updateID)
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+	settle := ride(ctx, pipe, db.acks.take()) // waiting acknowledgements ride along
+	_, err := pipe.Exec(ctx)
+	settle()
+	if err := firstErr(err, sess, prefs); err != nil {
 		return dialogs.Loaded{}, err
 	}
 	var l dialogs.Loaded
@@ -46,8 +49,9 @@ func (db *DB) Load(ctx context.Context, k dialogs.SessionKey, updateID string) (
 	return l, nil
 }
 
-// commitScript stores the effects of one update; ARGV[1] is a plan (see commitPlan), every
-// key it touches is in KEYS. It returns {0} if the update was seen, {-1} if the session's
+// commitScript stores the effects of one update; ARGV[1] is a plan (see commitPlan), the
+// stored records are the other ARGV (the plan names them by index, so that they are not
+// escaped into its JSON), every key it touches is in KEYS. It returns {0} if the update was seen, {-1} if the session's
 // version changed, {-2} if a case's did, else {1, claim…} with one claim per recipient it
 // could claim: {recipient, parts sent of the head, older items, kept card messages}.
 var commitScript = redis.NewScript(`
@@ -58,22 +62,24 @@ if v ~= tonumber(p.v) then return {-1} end
 for _, c in ipairs(p.cases) do
   if tonumber(redis.call('HGET', KEYS[c.k], 'v') or '0') ~= tonumber(c.e) then return {-2} end
 end
-redis.call('HSET', KEYS[p.s], 'v', v + 1, 'd', p.sd)
+redis.call('HSET', KEYS[p.s], 'v', v + 1, 'd', ARGV[p.sd])
 redis.call('PEXPIRE', KEYS[p.s], p.sttl)
-if p.lang == '' then redis.call('HDEL', KEYS[p.p], 'lang') else redis.call('HSET', KEYS[p.p], 'lang', p.lang) end
+if p.setlang then
+  if p.lang == '' then redis.call('HDEL', KEYS[p.p], 'lang') else redis.call('HSET', KEYS[p.p], 'lang', p.lang) end
+end
 redis.call('ZADD', KEYS[p.seen], p.nows, p.u)
 redis.call('ZREMRANGEBYSCORE', KEYS[p.seen], '-inf', p.old)
 redis.call('EXPIRE', KEYS[p.seen], p.seenttl)
-for _, c in ipairs(p.cases) do redis.call('HSET', KEYS[c.k], 'v', tonumber(c.e) + 1, 'd', c.d) end
-for _, r in ipairs(p.sets) do redis.call('HSET', KEYS[r.k], 'd', r.d) end
+for _, c in ipairs(p.cases) do redis.call('HSET', KEYS[c.k], 'v', tonumber(c.e) + 1, 'd', ARGV[c.d]) end
+for _, r in ipairs(p.sets) do redis.call('HSET', KEYS[r.k], 'd', ARGV[r.d]) end
 for _, z in ipairs(p.zadd) do redis.call('ZADD', KEYS[z.k], z.s, z.m) end
 for _, z in ipairs(p.zincr) do redis.call('ZINCRBY', KEYS[z.k], 1, z.m) end
 for _, l in ipairs(p.push) do
   if l.keep ~= '' then
-    redis.call('LPUSH', KEYS[l.k], l.d)
+    redis.call('LPUSH', KEYS[l.k], ARGV[l.d])
     redis.call('LTRIM', KEYS[l.k], 0, tonumber(l.keep) - 1)
   else
-    redis.call('RPUSH', KEYS[l.k], l.d)
+    redis.call('RPUSH', KEYS[l.k], ARGV[l.d])
   end
 end
 for _, f in ipairs(p.flags) do
@@ -86,7 +92,7 @@ end
 local out = {1}
 for _, q in ipairs(p.out) do
   local before = redis.call('LLEN', KEYS[q.q])
-  for _, d in ipairs(q.d) do redis.call('RPUSH', KEYS[q.q], d) end
+  for _, d in ipairs(q.d) do redis.call('RPUSH', KEYS[q.q], ARGV[d]) end
   if redis.call('SET', KEYS[q.l], p.token, 'NX', 'PX', p.lms) then
     redis.call('ZADD', KEYS[p.ready], p.due, q.r)
     local older = {}
@@ -111,9 +117,10 @@ type commitPlan struct {
 	Ready   int         `json:"ready"`
 	Cards   int         `json:"cards"`
 	V       int64       `json:"v,string"`
-	SD      string      `json:"sd"`
+	SD      int         `json:"sd"` // ARGV index of the session record ("" deletes it)
 	STTL    int64       `json:"sttl,string"`
 	Lang    string      `json:"lang"`
+	SetLang bool        `json:"setlang"`
 	NowS    int64       `json:"nows,string"`
 	Old     int64       `json:"old,string"`
 	SeenTTL int64       `json:"seenttl,string"`
@@ -130,9 +137,9 @@ type commitPlan struct {
 }
 
 type planCase struct {
-	K int    `json:"k"`
-	E int64  `json:"e,string"`
-	D string `json:"d"`
+	K int   `json:"k"`
+	E int64 `json:"e,string"`
+	D int   `json:"d"`
 }
 
 type planZ struct {
@@ -143,14 +150,14 @@ type planZ struct {
 
 // planSet stores a record D at K (field d), without a version check.
 type planSet struct {
-	K int    `json:"k"`
-	D string `json:"d"`
+	K int `json:"k"`
+	D int `json:"d"`
 }
 
 // planPush appends D to list K; with Keep, it pushes at the head and keeps Keep items.
 type planPush struct {
 	K    int    `json:"k"`
-	D    string `json:"d"`
+	D    int    `json:"d"`
 	Keep string `json:"keep"`
 }
 
@@ -166,16 +173,23 @@ type planQueue struct {
 	Q     int      `json:"q"`
 	L     int      `json:"l"`
 	Parts int      `json:"parts"`
-	D     []string `json:"d"`
+	D     []int    `json:"d"`
 	Cards []string `json:"cards"` // the card names of D, "" for none
 	items []dialogs.Pending
 	to    dialogs.Recipient
 }
 
-// planner collects the keys of a plan.
+// planner collects the keys and the records of a plan.
 type planner struct {
 	keys []string
 	idx  map[string]int
+	argv []any // ARGV: the plan, then the records
+}
+
+// blob adds a stored record to ARGV and returns its index there (1-based, as in Lua).
+func (p *planner) blob(s string) int {
+	p.argv = append(p.argv, s)
+	return len(p.argv)
 }
 
 func (p *planner) key(k string) int {
@@ -194,7 +208,7 @@ const keepUnanswered = 50
 // the deliveries, all in one script; see dialogs.Store.
 func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string, version int64, fx dialogs.Effects) ([]dialogs.Batch, error) {
 	now := db.opt.Now()
-	pl := &planner{idx: map[string]int{}}
+	pl := &planner{idx: map[string]int{}, argv: []any{""}}
 	skey := db.keys.session(k.Chat, k.User)
 	sd := ""
 	if !fx.Session.Empty() {
@@ -206,7 +220,7 @@ func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string,
 	p := commitPlan{
 		U: updateID, S: pl.key(skey), P: pl.key(db.keys.prefs(k.User)), Seen: pl.key(db.keys.seen(k.Chat, k.User)),
 		Ready: pl.key(db.keys.ready()), Cards: pl.key(db.keys.cards()),
-		V: version, SD: sd, STTL: db.opt.SessionTTL.Milliseconds(), Lang: fx.Session.Lang,
+		V: version, SD: pl.blob(sd), STTL: db.opt.SessionTTL.Milliseconds(), Lang: fx.Session.Lang, SetLang: fx.LangChanged,
 		NowS: now.Unix(), Old: now.Add(-seenWindow).Unix(), SeenTTL: int64(seenWindow / time.Second),
 		Token: token(), LeaseMS: db.opt.Lease.Milliseconds(), Due: now.Add(db.opt.Lease).UnixMilli(),
 		Cases: []planCase{}, ZAdd: []planZ{}, ZIncr: []planZ{}, Push: []planPush{}, Sets: []planSet{}, Flags: []planFlag{}, Out: []planQueue{},
@@ -232,7 +246,7 @@ func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string,
 		if err != nil {
 			return nil, err
 		}
-		p.Sets = append(p.Sets, planSet{K: pl.key(key), D: d})
+		p.Sets = append(p.Sets, planSet{K: pl.key(key), D: pl.blob(d)})
 	}
 	for _, f := range fx.Flags {
 		p.Flags = append(p.Flags, planFlag{K: pl.key(db.keys.prefs(f.Chat)), F: f.Name, Val: f.Value, If: f.IfValue})
@@ -240,11 +254,12 @@ func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string,
 	if err := db.planOut(pl, &p, fx.Deliveries); err != nil {
 		return nil, err
 	}
-	raw, err := jsonString(p)
+	raw, err := json.Marshal(p)
 	if err != nil {
 		return nil, err
 	}
-	res, err := commitScript.Run(ctx, db.rdb, pl.keys, raw).Slice()
+	pl.argv[0] = string(raw)
+	res, err := db.commit(ctx, pl)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +279,7 @@ func (db *DB) planCase(pl *planner, p *commitPlan, w dialogs.CaseWrite) error {
 	if err != nil {
 		return err
 	}
-	p.Cases = append(p.Cases, planCase{K: pl.key(key), E: w.Expect, D: d})
+	p.Cases = append(p.Cases, planCase{K: pl.key(key), E: w.Expect, D: pl.blob(d)})
 	if w.Expect == 0 {
 		ts := strconv.FormatInt(w.Case.Submitted.Unix(), 10)
 		p.ZAdd = append(p.ZAdd, planZ{K: pl.key(db.keys.allCases()), S: ts, M: w.Case.Number})
@@ -285,7 +300,7 @@ func (db *DB) planKB(pl *planner, p *commitPlan, r dialogs.KBRecord) error {
 	if err != nil {
 		return err
 	}
-	p.Push = append(p.Push, planPush{K: pl.key(key), D: d, Keep: strconv.Itoa(keepUnanswered)})
+	p.Push = append(p.Push, planPush{K: pl.key(key), D: pl.blob(d), Keep: strconv.Itoa(keepUnanswered)})
 	return nil
 }
 
@@ -299,7 +314,7 @@ func (db *DB) planAudit(pl *planner, p *commitPlan, a dialogs.AuditEntry) error 
 		if err != nil {
 			return err
 		}
-		p.Push = append(p.Push, planPush{K: pl.key(key), D: d})
+		p.Push = append(p.Push, planPush{K: pl.key(key), D: pl.blob(d)})
 	}
 	return nil
 }
@@ -314,14 +329,14 @@ func (db *DB) planOut(pl *planner, p *commitPlan, ds []dialogs.Delivery) error {
 			i = len(p.Out)
 			byName[name] = i
 			p.Out = append(p.Out, planQueue{R: name, to: d.To, Q: pl.key(db.keys.queue(name)),
-				L: pl.key(db.keys.lease(name)), Parts: pl.key(db.keys.parts(name)), D: []string{}, Cards: []string{}})
+				L: pl.key(db.keys.lease(name)), Parts: pl.key(db.keys.parts(name)), D: []int{}, Cards: []string{}})
 		}
 		raw, err := db.codec.encode(db.keys.queue(name), d)
 		if err != nil {
 			return err
 		}
 		q := &p.Out[i]
-		q.D = append(q.D, raw)
+		q.D = append(q.D, pl.blob(raw))
 		q.Cards = append(q.Cards, d.Card)
 		q.items = append(q.items, dialogs.Pending{Delivery: d, Raw: raw})
 	}
@@ -367,7 +382,31 @@ func (db *DB) claimed(ctx context.Context, p commitPlan, claims []any) ([]dialog
 	return out, nil
 }
 
-func jsonString(v any) (string, error) {
-	b, err := json.Marshal(v)
-	return string(b), err
+// commit runs the commit script with the waiting acknowledgements in the same pipeline;
+// when the server lost the script (a restart), it is sent again in full.
+func (db *DB) commit(ctx context.Context, pl *planner) ([]any, error) {
+	pipe := db.rdb.Pipeline()
+	cmd := commitScript.EvalSha(ctx, pipe, pl.keys, pl.argv...)
+	settle := ride(ctx, pipe, db.acks.take())
+	_, _ = pipe.Exec(ctx)
+	settle()
+	res, err := cmd.Slice()
+	if isNoScript(err) {
+		return commitScript.Run(ctx, db.rdb, pl.keys, pl.argv...).Slice()
+	}
+	return res, err
+}
+
+// firstErr is the first failure of a pipeline's commands that matter, redis.Nil (a missing
+// key or member) not being one.
+func firstErr(exec error, cmds ...redis.Cmder) error {
+	for _, c := range cmds {
+		if err := c.Err(); err != nil && !errors.Is(err, redis.Nil) {
+			return err
+		}
+	}
+	if exec != nil && !errors.Is(exec, redis.Nil) && !isNoScript(exec) {
+		return exec
+	}
+	return nil
 }

@@ -71,6 +71,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	defer closeRedis()
+	stats := &runStats{}
+	if path := getenv("PETITIONBOT_STATS_FILE"); path != "" {
+		rdb.AddHook(stats)
+		defer func() {
+			if err := stats.write(path); err != nil {
+				log.Error("writing the stats file failed", "err", err)
+			}
+		}()
+	}
 
 	db := store.New(rdb, store.Options{Prefix: cfg.RedisPrefix, SessionTTL: cfg.DraftTTL, CasePrefix: cfg.CasePrefix})
 	kb, ix, err := openKnowledge(kc, db)
@@ -108,6 +117,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		Token: cfg.Token, APIEndpoint: cfg.APIEndpoint, StaffChatID: cfg.StaffChatID, StaffUserIDs: cfg.StaffUserIDs,
 		StaffLang: cfg.DefaultLang, Location: cfg.Location,
 		PerChatRate: cfg.ChatRate, GlobalRate: cfg.GlobalRate, GroupPerMin: cfg.GroupRate,
+		Observe: stats.observe,
 	}, svc, db, db, render, log)
 	if err != nil {
 		return err
