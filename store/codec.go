@@ -45,25 +45,48 @@ func (c codec) encode(key string, v any) (string, error) {
 }
 
 func (c codec) decode(key, stored string, v any) error {
-	var b []byte
-	switch {
-	case strings.HasPrefix(stored, tagJSON):
-		b = []byte(stored[1:])
-	case strings.HasPrefix(stored, tagSealed):
-		if c.ring == nil {
-			return fmt.Errorf("decode %s: encrypted, and no DATA_KEY is set", c.name(key))
-		}
-		var err error
-		if b, err = c.ring.open(c.aad(key), stored); err != nil {
-			return fmt.Errorf("decode %s: %w", c.name(key), err)
-		}
-	default:
-		return fmt.Errorf("decode %s: unknown format", c.name(key))
+	b, err := c.plain(key, stored)
+	if err != nil {
+		return err
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("decode %s: %w", c.name(key), err)
 	}
 	return nil
+}
+
+// plain returns the JSON a stored value holds.
+func (c codec) plain(key, stored string) ([]byte, error) {
+	switch {
+	case strings.HasPrefix(stored, tagJSON):
+		return []byte(stored[1:]), nil
+	case strings.HasPrefix(stored, tagSealed):
+		if c.ring == nil {
+			return nil, fmt.Errorf("decode %s: encrypted, and no DATA_KEY is set", c.name(key))
+		}
+		b, err := c.ring.open(c.aad(key), stored)
+		if err != nil {
+			return nil, fmt.Errorf("decode %s: %w", c.name(key), err)
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("decode %s: unknown format", c.name(key))
+}
+
+// reencode returns stored in the current form, the JSON inside unchanged byte for byte,
+// and whether that differs from stored.
+func (c codec) reencode(key, stored string) (string, bool, error) {
+	if c.current(stored) {
+		return stored, false, nil
+	}
+	b, err := c.plain(key, stored)
+	if err != nil {
+		return "", false, err
+	}
+	if c.ring == nil {
+		return tagJSON + string(b), true, nil
+	}
+	return c.ring.seal(c.aad(key), b), true, nil
 }
 
 // current reports whether stored is in the form new writes take: encrypted under the

@@ -21,11 +21,16 @@ func (db *DB) flagTags(chat int64, name, value string) []string {
 	return db.opt.Keys.hashes(hashFlag, id(chat)+"\x00"+name+"\x00"+value)
 }
 
-// flagValue decodes a stored flag; a value that does not decode (damaged, or written
-// before flags were encrypted) reads as no flag.
-func (db *DB) flagValue(prefsKey, name, stored string) string {
+// flagValue decodes the flag name of a chat's preferences p. A flag without its keyed
+// hash was written before flags were encrypted and reads as it is (rekey encrypts it); a
+// value that does not decode reads as no flag.
+func (db *DB) flagValue(prefsKey string, p map[string]string, name string) string {
+	stored := p[name]
 	if stored == "" {
 		return ""
+	}
+	if _, tagged := p[tagField(name)]; !tagged {
+		return stored
 	}
 	var v string
 	if db.codec.decode(flagKey(prefsKey, name), stored, &v) != nil {
@@ -33,6 +38,9 @@ func (db *DB) flagValue(prefsKey, name, stored string) string {
 	}
 	return v
 }
+
+// tagField is the field holding the keyed hash of flag name's value.
+func tagField(name string) string { return name + "#" }
 
 func (db *DB) planFlag(pl *planner, p *commitPlan, f dialogs.Flag) error {
 	key := db.keys.prefs(f.Chat)

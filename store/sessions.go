@@ -41,8 +41,8 @@ func (db *DB) Load(ctx context.Context, k dialogs.SessionKey, updateID string) (
 	p := prefs.Val()
 	pkey := db.keys.prefs(k.User)
 	l.Session.Lang = p["lang"]
-	l.Session.Awaiting = db.flagValue(pkey, dialogs.FlagAwaiting, p[dialogs.FlagAwaiting])
-	l.Session.FormStart = db.flagValue(pkey, dialogs.FlagForm, p[dialogs.FlagForm])
+	l.Session.Awaiting = db.flagValue(pkey, p, dialogs.FlagAwaiting)
+	l.Session.FormStart = db.flagValue(pkey, p, dialogs.FlagForm)
 	l.Seen = seen.Err() == nil
 	return l, nil
 }
