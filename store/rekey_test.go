@@ -224,21 +224,26 @@ func TestRekeyLeavesClaimedDeliveries(t *testing.T) {
 	ctx := context.Background()
 	r := dbClient(t)
 	oldKey, newKey := newKey(t), newKey(t)
-	old := keyedDB(r, ring(t, oldKey))
+	c := newClock()
+	on := func(keys *store.Keyring) *store.DB {
+		return store.New(r.c, store.Options{Prefix: r.prefix, Keys: keys, Now: c.now})
+	}
+	old := on(ring(t, oldKey))
 	batches := commit(t, old, 7, "u", dialogs.Effects{Deliveries: []dialogs.Delivery{to(7, "u/0", "a"), to(7, "u/1", "b")}})
-	rotated := keyedDB(r, ring(t, newKey, oldKey))
+	rotated := on(ring(t, newKey, oldKey))
 	st, err := rotated.Rekey(ctx, store.RekeyOptions{})
 	if err != nil || st.Busy == 0 {
 		t.Fatalf("rekey of a held queue %+v: %v", st, err)
 	}
-	if _, more, err := old.Done(ctx, batches[0], dialogs.Sent{N: 1, RetryIn: 1}); err != nil || more {
+	if _, more, err := old.Done(ctx, batches[0], dialogs.Sent{N: 1, RetryIn: 1000}); err != nil || more {
 		t.Fatalf("the holder's acknowledgement failed: %v", err)
 	}
 	st, err = rotated.Rekey(ctx, store.RekeyOptions{})
 	if err != nil || st.Busy != 0 || st.Rewritten != 1 {
 		t.Fatalf("second rekey %+v: %v", st, err)
 	}
-	b, _, err := keyedDB(r, ring(t, newKey)).Claim(ctx, 10)
+	c.advance(2 * time.Second)
+	b, _, err := on(ring(t, newKey)).Claim(ctx, 10)
 	if err != nil || len(b) != 1 || len(b[0].Items) != 1 || b[0].Items[0].ID != "u/1" {
 		t.Fatalf("after the rekey: %+v %v", b, err)
 	}
