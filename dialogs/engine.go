@@ -158,6 +158,8 @@ func (e *Engine) command(ctx context.Context, r *replies, s *Session, in Input, 
 		r.ask([]Text{T("lang.choose")}, langButtons())
 	case "/privacy":
 		e.privacy(r, s)
+	case "/forget":
+		e.askForget(r, s)
 	case "/status":
 		return e.status(ctx, r, s, in.ChatID)
 	case "/ask":

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/petitionbot/petitionbot/dialogs/parse"
 )
@@ -202,6 +203,9 @@ func (e *Engine) noteOrReply(ctx context.Context, r *replies, in Input, name, ar
 // details is a case's personal details, for a staff user's private chat only.
 func (e *Engine) details(c Case, lang string) Message {
 	parts := []Text{T("details.title", "Number", c.Number).Ref("Source", sourceLabel(sourceOf(c)))}
+	if !c.Erased.IsZero() {
+		parts = append(parts, T("details.erased", "Date", c.Erased.In(e.cfg.Location).Format(time.DateOnly)).Line())
+	}
 	keys := make([]string, 0, len(c.Values))
 	for k := range c.Values {
 		keys = append(keys, k)
