@@ -185,15 +185,8 @@ func (e *Engine) text(ctx context.Context, r *replies, s *Session, in Input, tex
 		return e.answerQuestion(ctx, r, s, text)
 	case s.Draft != nil && s.Active:
 		e.answerText(r, s, text)
-	case s.Draft != nil:
-		// A question asked with a draft waiting: the offer to continue comes first, then
-		// the answer.
-		e.offerDraft(r, s)
-		if e.kb != nil {
-			return e.answerKB(ctx, r, s, text)
-		}
-	default:
-		return e.freeText(ctx, r, s, text)
+	default: // outside any step, a draft waiting or not
+		return e.frontDoor(ctx, r, s, in, text)
 	}
 	return nil
 }

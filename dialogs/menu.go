@@ -165,10 +165,12 @@ func (e *Engine) status(ctx context.Context, r *replies, s *Session, chatID int6
 		return fmt.Errorf("list cases for chat %d: %w", chatID, err)
 	}
 	if len(cases) == 0 {
-		r.say(T("status.none"))
 		if s.Draft != nil {
+			r.say(T("status.none"))
 			e.offerDraft(r, s)
+			return nil
 		}
+		e.menu(r, T("status.none")) // never a dead end
 		return nil
 	}
 	parts := []Text{T("status.title")}

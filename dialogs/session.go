@@ -1,6 +1,10 @@
 package dialogs
 
-import "time"
+import (
+	"time"
+
+	"github.com/petitionbot/petitionbot/dialogs/intent"
+)
 
 // Session is what the bot remembers about one conversation (see SessionKey). Lang (a
 // preference), Awaiting and FormStart (flags others may set) are kept beside it, as the
@@ -22,6 +26,11 @@ type Session struct {
 	Relay string `json:"relay,omitempty"`
 	// Form is a staff user's action in progress, asking its details one by one.
 	Form *StaffForm `json:"form,omitempty"`
+	// Story is what a petitioner's story told, while a question about it is pending.
+	Story *intent.Situation `json:"story,omitempty"`
+	// HandOffs counts the requests passed to staff on HandOffDay (YYYY-MM-DD).
+	HandOffs   int    `json:"handoffs,omitempty"`
+	HandOffDay string `json:"handoff_day,omitempty"`
 }
 
 // StaffForm is a staff action whose details are asked one at a time in a staff user's
