@@ -29,6 +29,7 @@ type Effects struct {
 	KB         []KBRecord   // knowledge-base statistics
 	Flags      []Flag       // per-chat marks, for this chat or others (a case awaiting a reply)
 	Questions  []Question   // questions handed to staff, new or answered
+	Forget     *Forget      // erase what a chat left outside its cases (/forget)
 	// Toast is the short notice shown to whoever pressed a button (answerCallbackQuery);
 	// nil for none.
 	Toast *Text
@@ -61,6 +62,15 @@ type Flag struct {
 	Name    string
 	Value   string
 	IfValue string
+}
+
+// Forget erases at once the personal data a petitioner's chat left outside its cases:
+// its preferences and flags, the number reservations of its drafts, the questions it
+// handed to staff and its entries among the knowledge base's unanswered questions. The
+// session itself is the Effects' Session, empty after a forget. Submitted cases stay.
+type Forget struct {
+	Chat   int64
+	Drafts []string // ids of the chat's drafts
 }
 
 // Flag names.
