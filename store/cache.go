@@ -20,7 +20,7 @@ import (
 // in age.
 
 const (
-	cacheBytes = 4 << 20         // session JSON kept at most, in bytes
+	cacheBytes = 2 << 20         // session JSON kept at most, in bytes
 	cacheAge   = 2 * time.Minute // a session not used for this long is loaded again
 )
 

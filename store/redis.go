@@ -41,11 +41,11 @@ func universalOptions(rawURL string) (*redis.UniversalOptions, error) {
 		if err != nil {
 			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
-		return &redis.UniversalOptions{
+		return withBuffers(&redis.UniversalOptions{
 			Addrs: []string{o.Addr}, DB: o.DB, Username: o.Username, Password: o.Password,
 			TLSConfig: o.TLSConfig, DisableIdentity: true, Protocol: 2,
 			MaintNotificationsConfig: &maintnotifications.Config{Mode: maintnotifications.ModeDisabled},
-		}, nil
+		}), nil
 	}
 	q := u.Query()
 	q.Del("master_name")
@@ -56,10 +56,20 @@ func universalOptions(rawURL string) (*redis.UniversalOptions, error) {
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	return &redis.UniversalOptions{
+	return withBuffers(&redis.UniversalOptions{
 		Addrs: hosts, MasterName: master, DB: o.DB, Username: o.Username, Password: o.Password,
 		TLSConfig: o.TLSConfig, DisableIdentity: true, Protocol: 2,
-	}, nil
+	}), nil
+}
+
+// withBuffers sizes the connections' buffers for what the bot sends and reads — a few
+// kilobytes per pipeline — rather than the client's defaults (32 KiB, and 128 KiB for
+// pipelines), which would hold megabytes across the pool for nothing. A larger command
+// or reply still goes through, in several reads or writes.
+func withBuffers(o *redis.UniversalOptions) *redis.UniversalOptions {
+	o.ReadBufferSize, o.WriteBufferSize = 8<<10, 8<<10
+	o.PipelineReadBufferSize, o.PipelineWriteBufferSize = 16<<10, 16<<10
+	return o
 }
 
 // Embedded starts an in-process Redis (miniredis) for running without a server. Nothing
