@@ -19,6 +19,9 @@ func (e *Engine) button(ctx context.Context, r *replies, s *Session, in Input) e
 	if kind != "y" {
 		s.Relay = ""
 	}
+	if kind != "v" {
+		s.Checkin = ""
+	}
 	switch kind {
 	case "m":
 		return e.menuChoice(ctx, r, s, in, arg)
@@ -45,6 +48,8 @@ func (e *Engine) button(ctx context.Context, r *replies, s *Session, in Input) e
 		return e.kbButton(ctx, r, s, in, arg)
 	case "y":
 		return e.chooseRelay(ctx, r, s, in, arg)
+	case "v":
+		return e.checkinButton(ctx, r, s, in, arg)
 	default:
 		r.say(T("stale"))
 		e.reprompt(r, s)

@@ -83,6 +83,21 @@ for _, f in ipairs(p.flags) do
     redis.call('HDEL', KEYS[f.k], f.f)
   end
 end
+if p.fired ~= '' then
+  local rec = redis.call('HGET', KEYS[p.jr], p.fired)
+  if rec and cjson.decode(string.sub(rec, 2)).due == p.fdue then
+    redis.call('HDEL', KEYS[p.jr], p.fired)
+    redis.call('ZREM', KEYS[p.jz], p.fired)
+  end
+end
+for _, id in ipairs(p.cancel) do
+  redis.call('HDEL', KEYS[p.jr], id)
+  redis.call('ZREM', KEYS[p.jz], id)
+end
+for _, j in ipairs(p.sched) do
+  redis.call('HSET', KEYS[p.jr], j.id, j.d)
+  redis.call('ZADD', KEYS[p.jz], j.due, j.id)
+end
 local out = {1}
 for _, q in ipairs(p.out) do
   local before = redis.call('LLEN', KEYS[q.q])
@@ -127,6 +142,19 @@ type commitPlan struct {
 	Sets    []planSet   `json:"sets"`
 	Flags   []planFlag  `json:"flags"`
 	Out     []planQueue `json:"out"`
+	JZ      int         `json:"jz"` // the job schedule, when jobs change
+	JR      int         `json:"jr"`
+	Fired   string      `json:"fired"`
+	FDue    string      `json:"fdue"`
+	Cancel  []string    `json:"cancel"`
+	Sched   []planJob   `json:"sched"`
+}
+
+// planJob schedules job D (its stored form) at Due (unix ms).
+type planJob struct {
+	ID  string `json:"id"`
+	D   string `json:"d"`
+	Due string `json:"due"`
 }
 
 type planCase struct {
@@ -210,6 +238,7 @@ func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string,
 		NowS: now.Unix(), Old: now.Add(-seenWindow).Unix(), SeenTTL: int64(seenWindow / time.Second),
 		Token: token(), LeaseMS: db.opt.Lease.Milliseconds(), Due: now.Add(db.opt.Lease).UnixMilli(),
 		Cases: []planCase{}, ZAdd: []planZ{}, ZIncr: []planZ{}, Push: []planPush{}, Sets: []planSet{}, Flags: []planFlag{}, Out: []planQueue{},
+		Cancel: []string{}, Sched: []planJob{},
 	}
 	for _, w := range fx.Cases {
 		if err := db.planCase(pl, &p, w); err != nil {
@@ -238,6 +267,9 @@ func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string,
 		p.Flags = append(p.Flags, planFlag{K: pl.key(db.keys.prefs(f.Chat)), F: f.Name, Val: f.Value, If: f.IfValue})
 	}
 	if err := db.planOut(pl, &p, fx.Deliveries); err != nil {
+		return nil, err
+	}
+	if err := db.planJobs(pl, &p, fx); err != nil {
 		return nil, err
 	}
 	raw, err := jsonString(p)
@@ -347,8 +379,7 @@ func (db *DB) claimed(ctx context.Context, p commitPlan, claims []any) ([]dialog
 		if q == nil {
 			return nil, fmt.Errorf("commit: claim of unknown recipient %q", name)
 		}
-		parts, _ := strconv.Atoi(fmt.Sprint(f[1]))
-		older, err := db.decodeItems(name, f[2], parts)
+		older, err := db.decodeItems(name, f[2], f[1])
 		if err != nil {
 			return nil, err
 		}
