@@ -118,10 +118,10 @@ type Rectification struct {
 // Checkin is one follow-up check-in (回访) after a case was resolved: the petitioner is
 // asked whether what was agreed was carried out.
 type Checkin struct {
-	N        int           `json:"n"`              // from 1, in the order planned
-	Due      time.Time     `json:"due"`            // when it is sent (inside the check-in hours)
-	By       string        `json:"by,omitempty"`   // "" planned at closure, "staff:<id>" added by /followup
-	Sent     time.Time     `json:"sent,omitzero"`  // the job fired and the message was queued
+	N        int           `json:"n"`             // from 1, in the order planned
+	Due      time.Time     `json:"due"`           // when it is sent (inside the check-in hours)
+	By       string        `json:"by,omitempty"`  // "" planned at closure, "staff:<id>" added by /followup
+	Sent     time.Time     `json:"sent,omitzero"` // the job fired and the message was queued
 	Reminded time.Time     `json:"reminded,omitzero"`
 	Result   CheckinResult `json:"result,omitempty"`
 	At       time.Time     `json:"at,omitzero"` // when Result was recorded

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -74,7 +74,7 @@ func (db *DB) planJobs(pl *planner, p *commitPlan, fx dialogs.Effects) error {
 }
 
 // claimJobsScript takes up to ARGV[3] due jobs. KEYS: jobs, jobs:rec. ARGV: now ms, claim
-// end ms, max. Returns {records, next score or ''}.
+// end ms, max. Returns {records, next score or ”}.
 var claimJobsScript = redis.NewScript(`
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
 local out = {}

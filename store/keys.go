@@ -38,7 +38,7 @@ func (k keys) kbUnanswered() string       { return k.base() + "kb:unanswered" }
 
 func (k keys) staffChat() string { return k.base() + "staffchat-moves" }
 
-func (k keys) jobsDue() string  { return k.base() + "jobs" }     // job id → when a scheduler may take it
-func (k keys) jobsRec() string  { return k.base() + "jobs:rec" } // job id → the job
-func (k keys) paceAll() string  { return k.base() + "pace" }
+func (k keys) jobsDue() string            { return k.base() + "jobs" }     // job id → when a scheduler may take it
+func (k keys) jobsRec() string            { return k.base() + "jobs:rec" } // job id → the job
+func (k keys) paceAll() string            { return k.base() + "pace" }
 func (k keys) paceChat(chat int64) string { return k.base() + "pace:" + id(chat) }
