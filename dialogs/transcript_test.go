@@ -111,6 +111,11 @@ var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 // newHarness builds the engine on a fresh key prefix; withKB adds the embedded knowledge
 // base (transcripts named kb_*.txt).
 func newHarness(t *testing.T, withKB bool) *harness {
+	return newHarnessFollowup(t, withKB, dialogs.Followup{})
+}
+
+// newHarnessFollowup is newHarness with the timed messages configured as f.
+func newHarnessFollowup(t *testing.T, withKB bool, f dialogs.Followup) *harness {
 	rdb, prefix := redistest.New(t)
 	h := &harness{t: t, rdb: rdb, prefix: prefix, now: time.Date(2026, 11, 27, 10, 0, 0, 0, shanghai),
 		render: testRenderer(t), last: map[string]dialogs.Message{}}
@@ -125,6 +130,7 @@ func newHarness(t *testing.T, withKB bool) *harness {
 		Procuratorate: dialogs.Procuratorate{Name: "测试市人民检察院", Address: "测试路1号", Phone: "0857-1234567"},
 		NewID:         func() string { ids++; return "draft" + strconv.Itoa(ids) },
 		StaffUserIDs:  []int64{staffUser, otherStaff},
+		Followup:      f,
 	}, h.db, kb)
 	h.svc = &dialogs.Service{Engine: engine, Store: h.db}
 	return h
