@@ -209,7 +209,9 @@ func TestPacerSpacing(t *testing.T) {
 // back to the next sender marked InFlight; a mark cleared after a failed send does not.
 func TestInFlightMark(t *testing.T) {
 	ctx := context.Background()
-	db, _, _, clk := newDB(t)
+	r := dbClient(t)
+	clk := newClock()
+	db := store.New(r.c, store.Options{Prefix: r.prefix, Lease: 300 * time.Millisecond, Now: clk.now})
 	d := to(7, "job:x@1/0", "checkin.ask")
 	d.Proactive = true
 	b := commit(t, db, 7, "job:x@1", dialogs.Effects{Deliveries: []dialogs.Delivery{d, to(7, "job:x@1/1", "other")}})
@@ -222,7 +224,8 @@ func TestInFlightMark(t *testing.T) {
 	if err := db.Mark(ctx, b[0], d.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	clk.advance(11 * time.Second) // the sender died: its lease expired
+	time.Sleep(400 * time.Millisecond) // the sender died: its lease expired (in Redis' own clock)
+	clk.advance(time.Second)
 	taken, _, err := db.Claim(ctx, 10)
 	if err != nil || len(taken) != 1 {
 		t.Fatalf("take-over: %v %v", taken, err)
