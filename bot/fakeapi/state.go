@@ -26,8 +26,8 @@ type state struct {
 	requests     map[string]int // lower-case method → count
 	calls        map[string][]url.Values
 	times        map[string][]time.Time // arrival of each request in calls, by the Server's clock
-	failures     map[string][]failure // lower-case method or "*" → queue
-	counter      int                  // for unique file and callback ids
+	failures     map[string][]failure   // lower-case method or "*" → queue
+	counter      int                    // for unique file and callback ids
 }
 
 func newState() state {
