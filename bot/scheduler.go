@@ -123,28 +123,31 @@ func (t *Telegram) release(ctx context.Context, j dialogs.Job, at time.Time) {
 	}
 }
 
-// fire processes job j at at, in its chat's turn, and sends what it produced. On failure
-// the job stays claimed until its lease expires and is fired again then: its update id
-// makes sure it has one effect.
+// fire processes job j in its chat's turn and sends what it produced at at, its slot:
+// handling comes first, so that the message leaves as close to its slot as it can. On
+// failure the job stays claimed until its lease expires and is fired again then: its
+// update id makes sure it has one effect.
 func (t *Telegram) fire(ctx context.Context, j dialogs.Job, at time.Time) {
-	if d := time.Until(at); d > 0 && !sleep(ctx, d) {
-		return
-	}
+	var res dialogs.Result
+	var err error
 	done := make(chan struct{})
 	t.disp.do(j.Chat, func() {
 		defer close(done)
-		res, err := t.svc.Process(ctx, j.UpdateID(), dialogs.Input{Kind: dialogs.KindTimer, ChatID: j.Chat, Job: j})
-		if err != nil {
-			if ctx.Err() == nil {
-				t.log.Warn("a timed job failed; it is tried again when its claim expires", "job", j.ID, "err", err)
-			}
-			return
-		}
-		for _, b := range res.Batches {
-			t.queue(ctx, b)
-		}
+		res, err = t.svc.Process(ctx, j.UpdateID(), dialogs.Input{Kind: dialogs.KindTimer, ChatID: j.Chat, Job: j})
 	})
 	<-done
+	if err != nil {
+		if ctx.Err() == nil {
+			t.log.Warn("a timed job failed; it is tried again when its claim expires", "job", j.ID, "err", err)
+		}
+		return
+	}
+	if d := time.Until(at); d > 0 {
+		sleep(ctx, d) // the claim on the deliveries outlasts the horizon
+	}
+	for _, b := range res.Batches {
+		t.queue(ctx, b)
+	}
 }
 
 // ensureDigest makes sure the daily digest's chain is scheduled.

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -16,33 +18,40 @@ import (
 // costs one round trip. Replies to users never touch it.
 type Pacer struct {
 	db       *DB
-	interval int64 // ms between two proactive messages overall
+	interval int64 // µs between two proactive messages overall
 }
 
-// Pacer returns the shared pacer for rate proactive messages per second (rounded down to
-// a whole number of milliseconds between two, so never above rate).
+// paceMargin spaces the slots this much wider than the rate asks: sending a message takes
+// a few milliseconds more or less each time (handling, storage, the network), and without
+// a margin that jitter would let some one-second window at Telegram's end hold a few more
+// than the rate.
+const paceMargin = 1.05
+
+// Pacer returns the shared pacer for at most rate proactive messages per second.
 func (db *DB) Pacer(rate float64) *Pacer {
 	if rate <= 0 {
 		rate = 25
 	}
-	return &Pacer{db: db, interval: int64(math.Max(1, math.Ceil(1000/rate)))}
+	return &Pacer{db: db, interval: int64(math.Max(1, math.Ceil(1e6/rate*paceMargin)))}
 }
 
-// chatInterval is the shortest time between two proactive messages to one chat.
-const chatInterval = 1000
+// chatInterval is the shortest time between two proactive messages to one chat, in µs.
+const chatInterval = 1_000_000
 
-// paceScript reserves a slot. KEYS: overall, chat. ARGV: now ms, overall interval ms,
-// chat interval ms, horizon ms. Returns {1, at} when reserved, {0, at} when the earliest
-// slot lies beyond the horizon (nothing reserved).
+// paceScript reserves a slot. KEYS: overall, chat. ARGV: now µs, overall interval µs,
+// chat interval µs, horizon µs. Returns {1, at µs} when reserved, {0, at µs} when the
+// earliest slot lies beyond the horizon (nothing reserved). Times are kept as whole
+// microseconds printed with %.0f (Lua's own number printing would round them).
 var paceScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
 local all = tonumber(redis.call('GET', KEYS[1]) or '0')
 local chat = tonumber(redis.call('GET', KEYS[2]) or '0')
 local at = math.max(now, all, chat)
-if at - now > tonumber(ARGV[4]) then return {0, at} end
-redis.call('SET', KEYS[1], at + tonumber(ARGV[2]), 'PX', at - now + tonumber(ARGV[2]) + 60000)
-redis.call('SET', KEYS[2], at + tonumber(ARGV[3]), 'PX', at - now + tonumber(ARGV[3]) + 60000)
-return {1, at}
+if at - now > tonumber(ARGV[4]) then return {0, string.format('%.0f', at)} end
+local ttl = math.floor((at - now) / 1000) + 60000
+redis.call('SET', KEYS[1], string.format('%.0f', at + tonumber(ARGV[2])), 'PX', ttl)
+redis.call('SET', KEYS[2], string.format('%.0f', at + tonumber(ARGV[3])), 'PX', ttl)
+return {1, string.format('%.0f', at)}
 `)
 
 // Reserve reserves the earliest slot for a proactive message to chat, if it lies within
@@ -51,9 +60,14 @@ return {1, at}
 func (p *Pacer) Reserve(ctx context.Context, chat int64, horizon time.Duration) (at time.Time, ok bool, err error) {
 	now := p.db.opt.Now()
 	res, err := paceScript.Run(ctx, p.db.rdb, []string{p.db.keys.paceAll(), p.db.keys.paceChat(chat)},
-		now.UnixMilli(), p.interval, chatInterval, horizon.Milliseconds()).Int64Slice()
+		now.UnixMicro(), p.interval, chatInterval, horizon.Microseconds()).Slice()
 	if err != nil {
 		return time.Time{}, false, err
 	}
-	return time.UnixMilli(res[1]), res[0] == 1, nil
+	got, _ := res[0].(int64)
+	us, err := strconv.ParseInt(fmt.Sprint(res[1]), 10, 64)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("pacer: reply %v", res)
+	}
+	return time.UnixMicro(us), got == 1, nil
 }
