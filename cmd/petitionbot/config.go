@@ -184,7 +184,7 @@ func parseHours(s string) (dialogs.Hours, error) {
 	from, to, ok := strings.Cut(s, "-")
 	a, okA := clockMinutes(strings.TrimSpace(from))
 	b, okB := clockMinutes(strings.TrimSpace(to))
-	if !ok || !okA || !okB || a == b && a != 0 {
+	if !ok || !okA || !okB || a == 24*60 || a == b && a != 0 {
 		return dialogs.Hours{}, fmt.Errorf("bad hours %q", s)
 	}
 	if a == 0 && b == 0 {
