@@ -4,42 +4,70 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 )
 
 // dispatcher runs jobs one at a time per key (a chat, a recipient), in the order given, and
-// different keys concurrently. A key's goroutine exists only while it has work.
+// different keys concurrently. Workers are reused: a worker that finished a key's jobs
+// waits a while for another key before it exits, so that under load goroutines (and the
+// stacks they grew) are not made anew for every update.
 type dispatcher[K comparable] struct {
 	log    *slog.Logger
 	mu     sync.Mutex
-	queues map[K][]func()
-	wg     sync.WaitGroup
+	queues map[K][]func() // keys with work, running or waiting for a worker
+	work   chan K         // hands a runnable key to an idle worker
+	wg     sync.WaitGroup // counts keys with work
 }
 
+// workerIdle is how long an idle worker waits for a key before it exits.
+const workerIdle = 10 * time.Second
+
 func newDispatcher[K comparable](log *slog.Logger) *dispatcher[K] {
-	return &dispatcher[K]{log: log, queues: map[K][]func(){}}
+	return &dispatcher[K]{log: log, queues: map[K][]func(){}, work: make(chan K)}
 }
 
 // do queues job for key.
 func (d *dispatcher[K]) do(key K, job func()) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	q, running := d.queues[key]
 	d.queues[key] = append(q, job)
 	if running {
+		d.mu.Unlock()
 		return
 	}
 	d.wg.Add(1)
-	go d.run(key)
+	d.mu.Unlock()
+	select {
+	case d.work <- key: // an idle worker takes it
+	default:
+		go d.worker(key)
+	}
 }
 
+// worker runs key's jobs, then waits for other keys.
+func (d *dispatcher[K]) worker(key K) {
+	idle := time.NewTimer(workerIdle)
+	defer idle.Stop()
+	for {
+		d.run(key)
+		idle.Reset(workerIdle)
+		select {
+		case key = <-d.work:
+		case <-idle.C:
+			return
+		}
+	}
+}
+
+// run runs key's jobs until its queue is empty.
 func (d *dispatcher[K]) run(key K) {
-	defer d.wg.Done()
 	for {
 		d.mu.Lock()
 		q := d.queues[key]
 		if len(q) == 0 {
 			delete(d.queues, key)
 			d.mu.Unlock()
+			d.wg.Done()
 			return
 		}
 		job := q[0]

@@ -22,6 +22,9 @@ func (e *Engine) button(ctx context.Context, r *replies, s *Session, in Input) e
 	if kind != "v" {
 		s.Checkin = ""
 	}
+	if kind != "o" && kind != "k" {
+		s.Story = nil
+	}
 	switch kind {
 	case "m":
 		return e.menuChoice(ctx, r, s, in, arg)
@@ -42,14 +45,15 @@ func (e *Engine) button(ctx context.Context, r *replies, s *Session, in Input) e
 		r.say(T("lang.set"))
 		e.reprompt(r, s)
 	case "p":
-		s.Confirm = "privacy"
-		e.confirmPrompt(r, s)
+		e.askForget(r, s)
 	case "k":
 		return e.kbButton(ctx, r, s, in, arg)
 	case "y":
 		return e.chooseRelay(ctx, r, s, in, arg)
 	case "v":
 		return e.checkinButton(ctx, r, s, in, arg)
+	case "o":
+		return e.storyAnswer(ctx, r, s, arg)
 	default:
 		r.say(T("stale"))
 		e.reprompt(r, s)

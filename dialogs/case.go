@@ -33,6 +33,7 @@ type Case struct {
 	Closed    time.Time `json:"closed,omitzero"`
 	ReviewDue time.Time `json:"review_due,omitzero"` // end of the review period, once accepted
 	Outcome   Outcome   `json:"outcome,omitempty"`   // once closed
+	Erased    time.Time `json:"erased,omitzero"`     // when its personal data was erased (ErasePersonal)
 
 	Assignee       Staffer         `json:"assignee,omitzero"`
 	Lead           string          `json:"lead,omitempty"` // the lead prosecutor of a major case
@@ -52,6 +53,24 @@ type Case struct {
 	Docs      []Attachment      `json:"docs,omitempty"`
 	Screening Screening         `json:"screening"`
 	History   []Event           `json:"history"`
+}
+
+// currentAt reports whether a card drawn at version v still shows the case's status: v is
+// the current version, or an older one after which only things the card does not offer
+// changed (a note, a message). A version the case never had is false.
+func (c Case) currentAt(v int64) bool {
+	if v == c.Version {
+		return true
+	}
+	if v < 1 || v > c.Version || int(v) > len(c.History) {
+		return false
+	}
+	for _, ev := range c.History[v:] {
+		if ev.Status != c.History[v-1].Status || ev.Action == ActAssign {
+			return false
+		}
+	}
+	return true
 }
 
 // Staffer is a staff user as shown to other staff (never to petitioners).
@@ -193,4 +212,7 @@ type Cases interface {
 	AuditLog(ctx context.Context, number string) ([]AuditEntry, error)
 	// Question returns a question a petitioner handed to staff, or ErrNotFound.
 	Question(ctx context.Context, id string) (Question, error)
+	// Find returns the cases one of whose SearchTerms is among terms, oldest first. A
+	// store keeps only keyed hashes of the terms, never the names and phones themselves.
+	Find(ctx context.Context, terms []string) ([]Case, error)
 }

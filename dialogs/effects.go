@@ -36,13 +36,17 @@ type Effects struct {
 	Cancel []string
 	// Fired is the job this input fired: it is removed unless it was rescheduled to
 	// another time meanwhile.
-	Fired *Job
+	Fired  *Job
+	Forget *Forget // erase what a chat left outside its cases (/forget)
 	// Toast is the short notice shown to whoever pressed a button (answerCallbackQuery);
 	// nil for none.
 	Toast *Text
 	// Refused reports that a user who is not staff tried a staff command or button; the
 	// transport logs it (ids only).
 	Refused bool
+	// LangChanged reports that Session.Lang differs from the stored preference (set by
+	// Service: only then is the preference written).
+	LangChanged bool
 }
 
 // CaseWrite stores Case if the stored case still has version Expect (0: the case must not
@@ -66,6 +70,15 @@ type Flag struct {
 	Name    string
 	Value   string
 	IfValue string
+}
+
+// Forget erases at once the personal data a petitioner's chat left outside its cases:
+// its preferences and flags, the number reservations of its drafts, the questions it
+// handed to staff and its entries among the knowledge base's unanswered questions. The
+// session itself is the Effects' Session, empty after a forget. Submitted cases stay.
+type Forget struct {
+	Chat   int64
+	Drafts []string // ids of the chat's drafts
 }
 
 // Flag names.

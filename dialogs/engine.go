@@ -20,6 +20,7 @@ type Config struct {
 	DefaultLang   string           // "zh-Hans" (default) or "en"
 	StaffLang     string           // language of messages to staff; default DefaultLang
 	DraftTTL      time.Duration    // how long a silent draft is kept; default 7 days
+	CaseRetention time.Duration    // how long a closed case keeps its personal data; default 3 years of 365 days
 	Procuratorate Procuratorate
 	NewID         func() string // draft ids; default 16 random hex characters
 	StaffUserIDs  []int64       // may use /kbstats
@@ -66,6 +67,9 @@ func NewEngine(cfg Config, cases Cases, kb *Knowledge) *Engine {
 	}
 	if cfg.DraftTTL <= 0 {
 		cfg.DraftTTL = 7 * 24 * time.Hour
+	}
+	if cfg.CaseRetention <= 0 {
+		cfg.CaseRetention = 3 * 365 * 24 * time.Hour
 	}
 	if cfg.NewID == nil {
 		cfg.NewID = randomID
@@ -188,6 +192,8 @@ func (e *Engine) command(ctx context.Context, r *replies, s *Session, in Input, 
 		r.ask([]Text{T("lang.choose")}, langButtons())
 	case "/privacy":
 		e.privacy(r, s)
+	case "/forget":
+		e.askForget(r, s)
 	case "/status":
 		return e.status(ctx, r, s, in.ChatID)
 	case "/ask":
@@ -213,15 +219,8 @@ func (e *Engine) text(ctx context.Context, r *replies, s *Session, in Input, tex
 		return e.answerQuestion(ctx, r, s, text)
 	case s.Draft != nil && s.Active:
 		e.answerText(r, s, text)
-	case s.Draft != nil:
-		// A question asked with a draft waiting: the offer to continue comes first, then
-		// the answer.
-		e.offerDraft(r, s)
-		if e.kb != nil {
-			return e.answerKB(ctx, r, s, text)
-		}
-	default:
-		return e.freeText(ctx, r, s, text)
+	default: // outside any step, a draft waiting or not
+		return e.frontDoor(ctx, r, s, in, text)
 	}
 	return nil
 }

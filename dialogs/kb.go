@@ -110,15 +110,6 @@ func (e *Engine) answerQuestion(ctx context.Context, r *replies, s *Session, q s
 	return nil
 }
 
-// freeText handles text outside any step: a legal question.
-func (e *Engine) freeText(ctx context.Context, r *replies, s *Session, text string) error {
-	if e.kb == nil {
-		e.menu(r, T("menu.hint"))
-		return nil
-	}
-	return e.answerKB(ctx, r, s, text)
-}
-
 // Reply is the bot's answer to a question, for the "ask" command.
 type Reply struct {
 	Result  knowledge.Result
@@ -250,9 +241,20 @@ func (e *Engine) kbButton(ctx context.Context, r *replies, s *Session, in Input,
 		r.say(T("kb.thanks"))
 		e.record(r, "r", ev)
 		return nil
+	case "q": // "it was a question for the assistant", after a clarifying question
+		if s.Question == "" || id != questionKey(s.Question) {
+			return e.stale(r, s)
+		}
+		q := s.Question
+		s.Question = ""
+		return e.question(ctx, r, s, q)
 	case "staff":
 		if s.Question == "" || id != questionKey(s.Question) {
 			return e.stale(r, s)
+		}
+		if !e.mayHandOff(s) {
+			r.say(T("frontdoor.handoff_limit", "Phone", e.cfg.Procuratorate.Phone))
+			return nil
 		}
 		e.handOff(r, in, s.Question)
 		s.Question = ""

@@ -86,9 +86,7 @@ func (e *Engine) confirmed(ctx context.Context, r *replies, s *Session, in Input
 		s.Draft, s.Active = nil, false
 		e.menu(r, T("cancel.done"))
 	case what == "privacy":
-		*s = Session{}
-		r.lang = MatchLang(in.LangCode, e.cfg.DefaultLang)
-		e.menu(r, T("privacy.deleted"))
+		return e.forget(ctx, r, s, in)
 	case strings.HasPrefix(what, "withdraw:"):
 		return e.withdraw(ctx, r, in, strings.TrimPrefix(what, "withdraw:"))
 	}
@@ -167,10 +165,12 @@ func (e *Engine) status(ctx context.Context, r *replies, s *Session, chatID int6
 		return fmt.Errorf("list cases for chat %d: %w", chatID, err)
 	}
 	if len(cases) == 0 {
-		r.say(T("status.none"))
 		if s.Draft != nil {
+			r.say(T("status.none"))
 			e.offerDraft(r, s)
+			return nil
 		}
+		e.menu(r, T("status.none")) // never a dead end
 		return nil
 	}
 	parts := []Text{T("status.title")}

@@ -33,11 +33,14 @@ func (r *replies) writeCase(c Case, expect int64) {
 }
 
 // effects returns everything collected, with the session s; every delivery gets an id
-// unique to this update.
+// unique to this update. The replies to the chat being handled become one message — notes,
+// answers and the next question together, the buttons of all of them below — because
+// Telegram allows about one message per second per chat: every extra message is a second
+// the user waits.
 func (r *replies) effects(s Session) Effects {
 	fx := r.fx
 	fx.Session = s
-	for _, m := range r.msgs {
+	if m, ok := merge(r.msgs); ok {
 		fx.Deliveries = append(fx.Deliveries, Delivery{To: r.to, Msg: m})
 	}
 	fx.Deliveries = append(fx.Deliveries, r.others...)
@@ -45,6 +48,24 @@ func (r *replies) effects(s Session) Effects {
 		fx.Deliveries[i].ID = r.update + "/" + strconv.Itoa(i)
 	}
 	return fx
+}
+
+// merge joins messages into one: their parts in order, their buttons' rows in order.
+func merge(msgs []Message) (Message, bool) {
+	if len(msgs) == 0 {
+		return Message{}, false
+	}
+	m := Message{Lang: msgs[0].Lang}
+	for _, x := range msgs {
+		for i, p := range x.Parts {
+			if i == 0 {
+				p.Tight = false // each reply starts a paragraph of its own
+			}
+			m.Parts = append(m.Parts, p)
+		}
+		m.Buttons = append(m.Buttons, x.Buttons...)
+	}
+	return m, true
 }
 
 func btn(label, data string) Button { return Button{Label: T(label), Data: data} }

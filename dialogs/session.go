@@ -1,10 +1,15 @@
 package dialogs
 
-import "time"
+import (
+	"time"
 
-// Session is what the bot remembers about one conversation (see SessionKey). Lang is a
-// preference kept until the user deletes it, Awaiting a flag set by staff; everything else
-// expires after the draft time-to-live of silence.
+	"github.com/petitionbot/petitionbot/dialogs/intent"
+)
+
+// Session is what the bot remembers about one conversation (see SessionKey). Lang (a
+// preference), Awaiting and FormStart (flags others may set) are kept beside it, as the
+// chat's preferences; all of it expires after the draft time-to-live of silence, and
+// /forget deletes it at once.
 type Session struct {
 	Lang      string `json:"-"`
 	Awaiting  string `json:"-"` // a case whose staff await this chat's answer (FlagAwaiting)
@@ -24,6 +29,11 @@ type Session struct {
 	Checkin string `json:"checkin,omitempty"`
 	// Form is a staff user's action in progress, asking its details one by one.
 	Form *StaffForm `json:"form,omitempty"`
+	// Story is what a petitioner's story told, while a question about it is pending.
+	Story *intent.Situation `json:"story,omitempty"`
+	// HandOffs counts the requests passed to staff on HandOffDay (YYYY-MM-DD).
+	HandOffs   int    `json:"handoffs,omitempty"`
+	HandOffDay string `json:"handoff_day,omitempty"`
 }
 
 // StaffForm is a staff action whose details are asked one at a time in a staff user's

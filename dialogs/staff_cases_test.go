@@ -253,3 +253,23 @@ func (g *gatedStore) Commit(ctx context.Context, key dialogs.SessionKey, update 
 	}
 	return g.Store.Commit(ctx, key, update, v, fx)
 }
+
+// TestOldCardAfterANote: a press on a card drawn before a note or a message (which the card
+// does not show) still works; one drawn before a change of status does not.
+func TestOldCardAfterANote(t *testing.T) {
+	h := newHarness(t, false)
+	ctx := context.Background()
+	c := h.submitCase(t, 205, "")
+	h.private(t, dialogs.Input{Kind: dialogs.KindText, Text: "/note " + c.Number + " 已电话联系"})
+	res := h.press(t, staffUser, "acc", c) // c is the version before the note
+	if res.Toast == nil || res.Toast.Key != "staff.done_toast" {
+		t.Fatalf("press after a note: %+v", res.Toast)
+	}
+	res = h.press(t, staffUser, "inv", c) // drawn before the acceptance
+	if res.Toast == nil || res.Toast.Key != "staff.stale_card" {
+		t.Fatalf("press on a card from before the acceptance: %+v", res.Toast)
+	}
+	if got, _ := h.db.Get(ctx, c.Number); got.Status != dialogs.StatusAccepted {
+		t.Fatalf("status %s", got.Status)
+	}
+}

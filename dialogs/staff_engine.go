@@ -28,7 +28,7 @@ func StaffCommandNames() []string {
 
 // PetitionerCommandNames lists the petitioners' commands, for the transport's command menu.
 func PetitionerCommandNames() []string {
-	return []string{"start", "status", "ask", "cancel", "lang", "privacy", "help"}
+	return []string{"start", "status", "ask", "cancel", "lang", "privacy", "forget", "help"}
 }
 
 func (e *Engine) isStaff(userID int64) bool {
@@ -185,8 +185,8 @@ func (e *Engine) staffButton(ctx context.Context, r *replies, s *Session, in Inp
 	case !ok:
 		r.fx.Toast = ptr(T("stale"))
 		return nil
-	case c.Version != version:
-		// The card was out of date: show what happened instead.
+	case !c.currentAt(version):
+		// The card was out of date (or the data forged): show what happened instead.
 		r.fx.Toast = ptr(T("staff.stale_card").Ref("Status", "status."+string(c.Status)))
 		r.send(e.cardDelivery(c))
 		return nil

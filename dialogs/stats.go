@@ -148,6 +148,7 @@ func (e *Engine) stats(ctx context.Context, r *replies) error {
 	parts = append(parts, T("stats.checkins", "Sent", strconv.Itoa(ci.Sent), "Answered", strconv.Itoa(ci.Answered),
 		"Fully", strconv.Itoa(ci.Fully), "Partly", strconv.Itoa(ci.Partly), "NotAtAll", strconv.Itoa(ci.NotAtAll),
 		"NoResponse", strconv.Itoa(ci.NoResponse), "Unreachable", strconv.Itoa(ci.Unreachable), "Stopped", strconv.Itoa(ci.Stopped)).Line())
+	parts = append(parts, retentionStats(all, e.now(), e.cfg.CaseRetention))
 	r.say(parts...)
 	return nil
 }

@@ -13,9 +13,10 @@ import (
 	"github.com/petitionbot/petitionbot/dialogs"
 )
 
-// The schedule of timed jobs: jobs:rec maps a job id to the job, jobs is a sorted set of
-// the ids scored by when a scheduler may take the job: its due time, or the end of the
-// claim of the scheduler that took it. Jobs are added, replaced and removed by commits
+// The schedule of timed jobs: jobs:rec maps a job id to the job (a record like any other,
+// encrypted with a keyring), jobs:at to its due time in unix milliseconds (plain, for the
+// scripts to compare), and jobs is a sorted set of the ids scored by when a scheduler may
+// take the job: its due time, or the end of the claim of the scheduler that took it. Jobs are added, replaced and removed by commits
 // (Effects.Schedule, Cancel, Fired), atomically with the change that caused them; a
 // scheduler only claims and releases them. A job fired twice has one effect because its
 // firing commits under Job.UpdateID with the seen mark.
@@ -24,8 +25,7 @@ import (
 // another scheduler fires the job once it expires.
 const DefaultJobLease = 30 * time.Second
 
-// storedJob is a job as stored: the due time in unix milliseconds, as a string the commit
-// script compares.
+// storedJob is a job as stored.
 type storedJob struct {
 	ID   string `json:"id"`
 	Kind string `json:"k"`
@@ -36,12 +36,12 @@ type storedJob struct {
 }
 
 func (db *DB) encodeJob(j dialogs.Job) (string, error) {
-	return db.codec.encode(db.keys.jobsRec(), storedJob{ID: j.ID, Kind: string(j.Kind), Case: j.Case, Chat: j.Chat, N: j.N, Due: dueString(j.Due)})
+	return db.codec.encode(db.keys.jobsRec()+"#"+j.ID, storedJob{ID: j.ID, Kind: string(j.Kind), Case: j.Case, Chat: j.Chat, N: j.N, Due: dueString(j.Due)})
 }
 
-func (db *DB) decodeJob(raw string) (dialogs.Job, error) {
+func (db *DB) decodeJob(id, raw string) (dialogs.Job, error) {
 	var s storedJob
-	if err := db.codec.decode(db.keys.jobsRec(), raw, &s); err != nil {
+	if err := db.codec.decode(db.keys.jobsRec()+"#"+id, raw, &s); err != nil {
 		return dialogs.Job{}, err
 	}
 	ms, err := strconv.ParseInt(s.Due, 10, 64)
@@ -58,7 +58,7 @@ func (db *DB) planJobs(pl *planner, p *commitPlan, fx dialogs.Effects) error {
 	if fx.Fired == nil && len(fx.Cancel) == 0 && len(fx.Schedule) == 0 {
 		return nil
 	}
-	p.JZ, p.JR = pl.key(db.keys.jobsDue()), pl.key(db.keys.jobsRec())
+	p.JZ, p.JR, p.JA = pl.key(db.keys.jobsDue()), pl.key(db.keys.jobsRec()), pl.key(db.keys.jobsAt())
 	if fx.Fired != nil {
 		p.Fired, p.FDue = fx.Fired.ID, dueString(fx.Fired.Due)
 	}
@@ -68,7 +68,7 @@ func (db *DB) planJobs(pl *planner, p *commitPlan, fx dialogs.Effects) error {
 		if err != nil {
 			return err
 		}
-		p.Sched = append(p.Sched, planJob{ID: j.ID, D: d, Due: dueString(j.Due)})
+		p.Sched = append(p.Sched, planJob{ID: j.ID, D: pl.blob(d), Due: dueString(j.Due)})
 	}
 	return nil
 }
@@ -82,6 +82,7 @@ for _, id in ipairs(ids) do
   local rec = redis.call('HGET', KEYS[2], id)
   if rec then
     redis.call('ZADD', KEYS[1], ARGV[2], id)
+    table.insert(out, id)
     table.insert(out, rec)
   else
     redis.call('ZREM', KEYS[1], id)
@@ -101,9 +102,10 @@ func (db *DB) ClaimJobs(ctx context.Context, max int) (jobs []dialogs.Job, next 
 		return nil, time.Time{}, err
 	}
 	recs, _ := res[0].([]any)
-	for _, r := range recs {
-		s, _ := r.(string)
-		j, err := db.decodeJob(s)
+	for i := 0; i+1 < len(recs); i += 2 {
+		id, _ := recs[i].(string)
+		s, _ := recs[i+1].(string)
+		j, err := db.decodeJob(id, s)
 		if err != nil {
 			return nil, time.Time{}, err
 		}
@@ -118,23 +120,23 @@ func (db *DB) ClaimJobs(ctx context.Context, max int) (jobs []dialogs.Job, next 
 }
 
 // releaseJobScript makes a claimed job takeable again at ARGV[3], unless it was replaced
-// or removed meanwhile. KEYS: jobs, jobs:rec. ARGV: id, due, at ms.
+// or removed meanwhile. KEYS: jobs, jobs:at. ARGV: id, due, at ms.
 var releaseJobScript = redis.NewScript(`
-local rec = redis.call('HGET', KEYS[2], ARGV[1])
-if not rec or cjson.decode(string.sub(rec, 2)).due ~= ARGV[2] then return 0 end
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1
 `)
 
 // ReleaseJob gives a claimed job back, to be taken again at at.
 func (db *DB) ReleaseJob(ctx context.Context, j dialogs.Job, at time.Time) error {
-	return releaseJobScript.Run(ctx, db.rdb, []string{db.keys.jobsDue(), db.keys.jobsRec()}, j.ID, dueString(j.Due), at.UnixMilli()).Err()
+	return releaseJobScript.Run(ctx, db.rdb, []string{db.keys.jobsDue(), db.keys.jobsAt()}, j.ID, dueString(j.Due), at.UnixMilli()).Err()
 }
 
 // ensureJobScript schedules a job unless one with its id is pending. KEYS: jobs,
-// jobs:rec. ARGV: id, record, due ms.
+// jobs:rec, jobs:at. ARGV: id, record, due ms.
 var ensureJobScript = redis.NewScript(`
 if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1
 `)
@@ -146,7 +148,7 @@ func (db *DB) EnsureJob(ctx context.Context, j dialogs.Job) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	n, err := ensureJobScript.Run(ctx, db.rdb, []string{db.keys.jobsDue(), db.keys.jobsRec()}, j.ID, d, j.Due.UnixMilli()).Int()
+	n, err := ensureJobScript.Run(ctx, db.rdb, []string{db.keys.jobsDue(), db.keys.jobsRec(), db.keys.jobsAt()}, j.ID, d, dueString(j.Due)).Int()
 	return n == 1, err
 }
 
@@ -161,12 +163,12 @@ func (db *DB) PendingJobs(ctx context.Context) ([]dialogs.Job, error) {
 		return nil, err
 	}
 	var out []dialogs.Job
-	for _, v := range vals {
+	for i, v := range vals {
 		s, ok := v.(string)
 		if !ok {
 			continue
 		}
-		j, err := db.decodeJob(s)
+		j, err := db.decodeJob(ids[i], s)
 		if err != nil {
 			return nil, err
 		}

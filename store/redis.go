@@ -12,7 +12,8 @@ import (
 	"github.com/redis/go-redis/v9/maintnotifications"
 )
 
-// Connect opens a client for a redis:// or rediss:// URL. A URL with several hosts
+// Connect opens a client for a redis:// or rediss:// URL, speaking RESP2 (the bot uses no
+// server push, and RESP3 makes the client look for pushes on every reply). A URL with several hosts
 // (redis://h1:6379,h2:6379) becomes a Cluster client; a master_name query parameter
 // (redis://h1:26379?master_name=mymaster) a Sentinel client. It pings the server once.
 func Connect(ctx context.Context, rawURL string) (redis.UniversalClient, error) {
@@ -42,7 +43,7 @@ func universalOptions(rawURL string) (*redis.UniversalOptions, error) {
 		}
 		return &redis.UniversalOptions{
 			Addrs: []string{o.Addr}, DB: o.DB, Username: o.Username, Password: o.Password,
-			TLSConfig: o.TLSConfig, DisableIdentity: true,
+			TLSConfig: o.TLSConfig, DisableIdentity: true, Protocol: 2,
 			MaintNotificationsConfig: &maintnotifications.Config{Mode: maintnotifications.ModeDisabled},
 		}, nil
 	}
@@ -57,7 +58,7 @@ func universalOptions(rawURL string) (*redis.UniversalOptions, error) {
 	}
 	return &redis.UniversalOptions{
 		Addrs: hosts, MasterName: master, DB: o.DB, Username: o.Username, Password: o.Password,
-		TLSConfig: o.TLSConfig, DisableIdentity: true,
+		TLSConfig: o.TLSConfig, DisableIdentity: true, Protocol: 2,
 	}, nil
 }
 
@@ -84,6 +85,6 @@ func Embedded() (client redis.UniversalClient, stop func(), err error) {
 			}
 		}
 	}()
-	c := redis.NewClient(&redis.Options{Addr: m.Addr(), DisableIdentity: true})
+	c := redis.NewClient(&redis.Options{Addr: m.Addr(), DisableIdentity: true, Protocol: 2})
 	return c, func() { close(done); c.Close(); m.Close() }, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/petitionbot/petitionbot/dialogs"
+	"github.com/petitionbot/petitionbot/store"
 )
 
 // config is every setting, read once from the environment.
@@ -26,10 +27,13 @@ type config struct {
 	ProcName     string
 	ProcAddress  string
 	ProcPhone    string
-	ChatRate     float64 // messages per second to one chat
-	GlobalRate   float64 // messages per second overall
-	GroupRate    float64 // messages per minute into a group
-	Poll         bool    // poll for updates (TELEGRAM_POLL)
+	ChatRate     float64  // messages per second to one chat
+	GlobalRate   float64  // messages per second overall
+	GroupRate    float64  // messages per minute into a group
+	DataKey      []byte   // DATA_KEY; nil only in the console demo
+	PreviousKeys [][]byte // DATA_KEY_PREVIOUS: still decrypt, never encrypt
+	Retention    time.Duration
+	Poll         bool // poll for updates (TELEGRAM_POLL)
 
 	FollowupOffsets  []time.Duration
 	FollowupHours    dialogs.Hours
@@ -122,97 +126,69 @@ func parseConfig(getenv func(string) string) (config, []string) {
 		bad("BOT_TIMEZONE must be an IANA time zone such as Asia/Shanghai, got %q", get("BOT_TIMEZONE", ""))
 	}
 	c.Location = loc
+	ret, err := parseTTL(get("CASE_RETENTION", "3y"))
+	if err != nil {
+		bad("CASE_RETENTION must be a positive duration such as 3y, 1000d or 36h, got %q", get("CASE_RETENTION", ""))
+	}
+	c.Retention = ret
+	problems = append(problems, parseKeys(&c, get)...)
 	parseFollowup(&c, get, bad)
 	return c, problems
 }
 
-var clockRE = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
+// makeKey is the line that tells how to make a data key.
+const makeKey = "make one with: openssl rand -base64 32"
 
-// parseFollowup reads the settings of check-ins and the other timed messages.
-func parseFollowup(c *config, get func(name, def string) string, bad func(format string, a ...any)) {
-	for _, f := range strings.Split(get("FOLLOWUP_OFFSETS", "7d,30d,90d"), ",") {
-		d, err := parseTTL(strings.TrimSpace(f))
+// parseKeys reads DATA_KEY and DATA_KEY_PREVIOUS (comma-separated for several). DATA_KEY
+// is required everywhere but in the console demo (no token, no REDIS_URL). Problems never
+// repeat a key.
+func parseKeys(c *config, get func(name, def string) string) []string {
+	var problems []string
+	if v := get("DATA_KEY", ""); v != "" {
+		k, err := store.ParseKey(v)
 		if err != nil {
-			bad("FOLLOWUP_OFFSETS must be comma-separated Go durations or days, such as 7d,30d,90d or 5s, got %q", strings.TrimSpace(f))
-			continue
+			problems = append(problems, fmt.Sprintf("DATA_KEY must be 32 random bytes in base64, but %v; %s", err, makeKey))
 		}
-		c.FollowupOffsets = append(c.FollowupOffsets, d)
+		c.DataKey = k
+	} else if c.Token != "" || c.RedisURL != "" {
+		problems = append(problems, "DATA_KEY is required on Telegram and with REDIS_URL (it encrypts the stored personal data): "+
+			makeKey+", and keep it safe: without it the data cannot be read")
 	}
-	h, err := parseHours(get("FOLLOWUP_HOURS", "09:00-20:00"))
-	if err != nil {
-		bad("FOLLOWUP_HOURS must be local hours HH:MM-HH:MM such as 09:00-20:00 (00:00-24:00 for any time), got %q", get("FOLLOWUP_HOURS", ""))
-	}
-	c.FollowupHours = h
-	if c.FollowupReminder, err = parseTTL(get("FOLLOWUP_REMINDER", "3d")); err != nil {
-		bad("FOLLOWUP_REMINDER must be a positive duration such as 3d or 36h, got %q", get("FOLLOWUP_REMINDER", ""))
-	}
-	c.FollowupRate = 25
-	if v := get("FOLLOWUP_RATE", ""); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f <= 0 || f > 1000 {
-			bad("FOLLOWUP_RATE must be a positive number of messages per second (at most 1000), got %q", v)
+	if v := get("DATA_KEY_PREVIOUS", ""); v != "" {
+		for i, f := range strings.Split(v, ",") {
+			k, err := store.ParseKey(f)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("DATA_KEY_PREVIOUS key %d must be 32 bytes in base64, but %v", i+1, err))
+				continue
+			}
+			c.PreviousKeys = append(c.PreviousKeys, k)
 		}
-		c.FollowupRate = f
-	}
-	switch v := get("STAFF_DIGEST_AT", "09:00"); {
-	case v == "off":
-	case clockRE.MatchString(v):
-		c.DigestAt = v
-	default:
-		bad("STAFF_DIGEST_AT must be a local time HH:MM such as 09:00, or empty for no digest, got %q", v)
-	}
-	c.ReviewWarnDays = 10
-	if v := get("REVIEW_WARNING_DAYS", ""); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 || n > 90 {
-			bad("REVIEW_WARNING_DAYS must be a whole number of days from 1 to 90, got %q", v)
+		if get("DATA_KEY", "") == "" {
+			problems = append(problems, "DATA_KEY_PREVIOUS is set without DATA_KEY: set the new key as DATA_KEY and the old one as DATA_KEY_PREVIOUS")
 		}
-		c.ReviewWarnDays = n
 	}
-	switch v := get("TELEGRAM_POLL", "on"); v {
-	case "on":
-		c.Poll = true
-	case "off":
-	default:
-		bad("TELEGRAM_POLL must be on or off, got %q", v)
-	}
+	return problems
 }
 
-// parseHours reads "HH:MM-HH:MM"; the end may be 24:00, and before the start for hours
-// over midnight.
-func parseHours(s string) (dialogs.Hours, error) {
-	from, to, ok := strings.Cut(s, "-")
-	a, okA := clockMinutes(strings.TrimSpace(from))
-	b, okB := clockMinutes(strings.TrimSpace(to))
-	if !ok || !okA || !okB || a == 24*60 || a == b && a != 0 {
-		return dialogs.Hours{}, fmt.Errorf("bad hours %q", s)
+// keyring is the configured keys, nil without DATA_KEY.
+func (c config) keyring() (*store.Keyring, error) {
+	if c.DataKey == nil {
+		return nil, nil
 	}
-	if a == 0 && b == 0 {
-		b = 24 * 60
-	}
-	return dialogs.Hours{From: a, To: b}, nil
+	return store.NewKeyring(c.DataKey, c.PreviousKeys...)
 }
 
-func clockMinutes(s string) (int, bool) {
-	if s == "24:00" {
-		return 24 * 60, true
-	}
-	if !clockRE.MatchString(s) {
-		return 0, false
-	}
-	h, _ := strconv.Atoi(s[:2])
-	m, _ := strconv.Atoi(s[3:])
-	return h*60 + m, true
-}
-
-// parseTTL accepts a Go duration (36h, 90m) or whole days (7d).
+// parseTTL accepts a Go duration (36h, 90m), whole days (7d) or whole years of 365 days
+// (3y).
 func parseTTL(s string) (time.Duration, error) {
-	if d, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(d)
-		if err != nil || n <= 0 {
-			return 0, fmt.Errorf("bad days %q", s)
+	for unit, size := range map[string]time.Duration{"d": 24 * time.Hour, "y": 365 * 24 * time.Hour} {
+		if d, ok := strings.CutSuffix(s, unit); ok {
+			n, err := strconv.Atoi(d)
+			if err != nil || n <= 0 || n > 1000*365 {
+				return 0, fmt.Errorf("bad duration %q", s)
+			}
+			return time.Duration(n) * size, nil
 		}
-		return time.Duration(n) * 24 * time.Hour, nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 {

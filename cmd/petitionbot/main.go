@@ -34,7 +34,7 @@ func main() {
 	case err == nil:
 	case errors.Is(err, errUsage):
 		os.Exit(2)
-	case errors.Is(err, errKBProblems):
+	case errors.Is(err, errKBProblems), errors.Is(err, errRekeyIncomplete):
 		os.Exit(1)
 	default:
 		fmt.Fprintln(os.Stderr, "petitionbot:", err)
@@ -82,8 +82,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	defer closeRedis()
+	stats := &runStats{}
+	if path := getenv("PETITIONBOT_STATS_FILE"); path != "" {
+		rdb.AddHook(stats)
+		defer func() {
+			if err := stats.write(path); err != nil {
+				log.Error("writing the stats file failed", "err", err)
+			}
+		}()
+	}
 
-	db := store.New(rdb, store.Options{Prefix: cfg.RedisPrefix, SessionTTL: cfg.DraftTTL, CasePrefix: cfg.CasePrefix})
+	keys, err := cfg.keyring()
+	if err != nil {
+		fmt.Fprintln(stderr, "config:", err)
+		return errUsage
+	}
+	db := store.New(rdb, store.Options{Prefix: cfg.RedisPrefix, SessionTTL: cfg.DraftTTL, CasePrefix: cfg.CasePrefix,
+		Keys: keys, Retention: cfg.Retention})
 	kb, ix, err := openKnowledge(kc, db)
 	if err != nil {
 		return err
@@ -93,6 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		Location:      cfg.Location,
 		DefaultLang:   cfg.DefaultLang,
 		DraftTTL:      cfg.DraftTTL,
+		CaseRetention: cfg.Retention,
 		Procuratorate: dialogs.Procuratorate{Name: cfg.ProcName, Address: cfg.ProcAddress, Phone: cfg.ProcPhone},
 		StaffUserIDs:  cfg.StaffUserIDs,
 		LLMProvider:   kc.provider(),
@@ -102,8 +118,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	svc := &dialogs.Service{Engine: engine, Store: db}
 
 	if cfg.Token == "" {
+		var notes []dialogs.Text
 		if cfg.RedisURL == "" {
-			note, _ := render.HTML(dialogs.Message{Lang: cfg.DefaultLang, Parts: []dialogs.Text{dialogs.T("console.no_persist")}})
+			notes = append(notes, dialogs.T("console.no_persist"))
+		}
+		if keys == nil {
+			notes = append(notes, dialogs.T("console.no_key").Line())
+		}
+		if len(notes) > 0 {
+			note, _ := render.HTML(dialogs.Message{Lang: cfg.DefaultLang, Parts: notes})
 			fmt.Fprintln(stdout, bot.Plain(note))
 			fmt.Fprintln(stdout)
 		}
@@ -121,12 +144,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		Token: cfg.Token, APIEndpoint: cfg.APIEndpoint, StaffChatID: cfg.StaffChatID, StaffUserIDs: cfg.StaffUserIDs,
 		StaffLang: cfg.DefaultLang, Location: cfg.Location,
 		PerChatRate: cfg.ChatRate, GlobalRate: cfg.GlobalRate, GroupPerMin: cfg.GroupRate, NoPoll: !cfg.Poll,
+		Observe: stats.observe,
 	}, svc, db, db, render, log)
 	if err != nil {
 		return err
 	}
 	tg.SetTimers(bot.Timers{Jobs: db, Pacer: db.Pacer(cfg.FollowupRate), Digest: engine.DigestJob})
 	log.Info("petitionbot started on Telegram", "staff_chat", cfg.StaffChatID)
+	go eraseLoop(ctx, db, cfg.Retention, eraseEvery, log)
 	go func() {
 		<-ctx.Done()
 		// Give the updates in hand time to finish, then cut the sends.
