@@ -12,7 +12,6 @@ import (
 // The check-ins and timed messages against the fake Bot API, with FOLLOWUP_OFFSETS=5s and
 // FOLLOWUP_HOURS=00:00-24:00: what the "Done when" lists.
 
-
 func followupEnv(fake *fakeapi.Server, prefix, offsets string) func(string) string {
 	return env(fake, prefix, "STAFF_USER_IDS", fmt.Sprint(staffUser), "FOLLOWUP_OFFSETS", offsets,
 		"FOLLOWUP_HOURS", "00:00-24:00", "FOLLOWUP_REMINDER", "1h", "STAFF_DIGEST_AT", "off")
