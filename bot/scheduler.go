@@ -29,8 +29,14 @@ type Pacer interface {
 
 // Timers makes a Telegram transport fire timed jobs.
 type Timers struct {
-	Jobs  Jobs
-	Pacer Pacer // nil: jobs fire as soon as they are due
+	Jobs Jobs
+	// Fire paces the firing of jobs that write to petitioners (store.FirePacer), so that
+	// they wait in the schedule rather than in the outbox; nil: as soon as they are due.
+	Fire Pacer
+	// Send paces every proactive message to a petitioner right before it is sent
+	// (store.Pacer): the rate holds at Telegram's end, whatever the delays before; nil:
+	// not paced.
+	Send Pacer
 	// Digest returns the next daily digest after now, to start its chain if none is
 	// pending; nil (or false) for none.
 	Digest func(now time.Time) (dialogs.Job, bool)
@@ -91,8 +97,8 @@ func (t *Telegram) scheduleOnce(ctx context.Context, fires *sync.WaitGroup) time
 	}
 	for _, j := range jobs {
 		at := time.Now()
-		if j.Chat != 0 && tm.Pacer != nil {
-			slot, ok, err := tm.Pacer.Reserve(ctx, j.Chat, paceHorizon)
+		if j.Chat != 0 && tm.Fire != nil {
+			slot, ok, err := tm.Fire.Reserve(ctx, j.Chat, paceHorizon)
 			switch {
 			case err != nil:
 				t.log.Warn("reserving a slot for a timed message failed", "job", j.ID, "err", err)
@@ -147,6 +153,39 @@ func (t *Telegram) fire(ctx context.Context, j dialogs.Job, at time.Time) {
 	}
 	for _, b := range res.Batches {
 		t.queue(ctx, b)
+	}
+}
+
+// Sending in a slot.
+const (
+	sendHorizon   = 2 * time.Second       // how far ahead a sender reserves its slot
+	slotTolerance = 25 * time.Millisecond // a sender that wakes later than this after its slot takes another
+)
+
+// waitSlot waits for a slot to send a proactive message to chat, shared by every
+// process. A sender that wakes too late (a busy machine) takes a new slot rather than
+// sending late, so that late messages never bunch up with those on time.
+func (t *Telegram) waitSlot(ctx context.Context, chat int64) error {
+	if t.timers == nil || t.timers.Send == nil || chat == 0 {
+		return nil
+	}
+	for {
+		at, ok, err := t.timers.Send.Reserve(ctx, chat, sendHorizon)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			if !sleep(ctx, max(time.Until(at)-sendHorizon, 10*time.Millisecond)) {
+				return ctx.Err()
+			}
+			continue
+		}
+		if d := time.Until(at); d > 0 && !sleep(ctx, d) {
+			return ctx.Err()
+		}
+		if time.Since(at) <= slotTolerance {
+			return nil
+		}
 	}
 }
 

@@ -164,7 +164,7 @@ func (t *Telegram) sendItems(ctx context.Context, b dialogs.Batch) dialogs.Sent 
 }
 
 // markProactive records that proactive item i of b is about to be sent, so that a sender
-// taking over after a crash does not send it again. ok false: it was already in flight
+// taking over after a crash does not send it again, then waits for its slot. ok false: it was already in flight
 // when its sender stopped; it is skipped (and logged), never resent automatically. stop
 // non-nil: end the batch there (the item must first become the head of the stored queue,
 // or recording failed).
@@ -180,6 +180,15 @@ func (t *Telegram) markProactive(ctx context.Context, b dialogs.Batch, i int, it
 	if err := t.out.Mark(ctx, b, it.ID, true); err != nil {
 		t.log.Warn("recording a timed message before sending it failed; will retry", "to", it.To.String(), "err", err)
 		return false, &dialogs.Sent{N: i, RetryIn: (5 * time.Second).Milliseconds()}
+	}
+	if err := t.waitSlot(ctx, it.To.Chat); err != nil {
+		if ctx.Err() == nil {
+			t.log.Warn("reserving a slot for a timed message failed; will retry", "to", it.To.String(), "err", err)
+		}
+		if err := t.out.Mark(context.WithoutCancel(ctx), b, it.ID, false); err != nil {
+			t.log.Warn("clearing the record of a timed message being sent failed; it will not be retried", "to", it.To.String(), "err", err)
+		}
+		return false, &dialogs.Sent{N: i, RetryIn: time.Second.Milliseconds()}
 	}
 	return true, nil
 }

@@ -64,3 +64,4 @@ func (k keys) jobsRec() string            { return k.base() + "jobs:rec" } // jo
 func (k keys) jobsAt() string             { return k.base() + "jobs:at" }  // job id → its due time, unix ms (plain, for scripts)
 func (k keys) paceAll() string            { return k.base() + "pace" }
 func (k keys) paceChat(chat int64) string { return k.base() + "pace:" + id(chat) }
+func (k keys) paceFire() string           { return k.base() + "pace-fire" }

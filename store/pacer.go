@@ -18,7 +18,10 @@ import (
 // costs one round trip. Replies to users never touch it.
 type Pacer struct {
 	db       *DB
-	interval int64 // µs between two proactive messages overall
+	interval int64  // µs between two proactive messages overall
+	all      string // the overall key
+	chat     func(int64) string
+	perChat  int64 // µs between two to one chat; 0 for none
 }
 
 // paceMargin spaces the slots this much wider than the rate asks: sending a message takes
@@ -27,12 +30,24 @@ type Pacer struct {
 // than the rate.
 const paceMargin = 1.05
 
-// Pacer returns the shared pacer for at most rate proactive messages per second.
+// Pacer returns the shared pacer of proactive sends: at most rate a second overall and
+// one a second to any one chat. A sender reserves a slot right before it sends.
 func (db *DB) Pacer(rate float64) *Pacer {
+	return &Pacer{db: db, interval: interval(rate), all: db.keys.paceAll(), chat: db.keys.paceChat, perChat: chatInterval}
+}
+
+// FirePacer returns the shared pacer of firing jobs that write to petitioners, at the
+// same rate as their sends: jobs wait in the schedule rather than as a backlog of
+// messages in the outbox.
+func (db *DB) FirePacer(rate float64) *Pacer {
+	return &Pacer{db: db, interval: interval(rate), all: db.keys.paceFire(), chat: func(int64) string { return db.keys.paceFire() + ":last" }}
+}
+
+func interval(rate float64) int64 {
 	if rate <= 0 {
 		rate = 25
 	}
-	return &Pacer{db: db, interval: int64(math.Max(1, math.Ceil(1e6/rate*paceMargin)))}
+	return int64(math.Max(1, math.Ceil(1e6/rate*paceMargin)))
 }
 
 // chatInterval is the shortest time between two proactive messages to one chat, in µs.
@@ -59,8 +74,8 @@ return {1, string.format('%.0f', at)}
 // earliest slot lies further, nothing is reserved and at says when to ask again.
 func (p *Pacer) Reserve(ctx context.Context, chat int64, horizon time.Duration) (at time.Time, ok bool, err error) {
 	now := p.db.opt.Now()
-	res, err := paceScript.Run(ctx, p.db.rdb, []string{p.db.keys.paceAll(), p.db.keys.paceChat(chat)},
-		now.UnixMicro(), p.interval, chatInterval, horizon.Microseconds()).Slice()
+	res, err := paceScript.Run(ctx, p.db.rdb, []string{p.all, p.chat(chat)},
+		now.UnixMicro(), p.interval, p.perChat, horizon.Microseconds()).Slice()
 	if err != nil {
 		return time.Time{}, false, err
 	}
