@@ -23,7 +23,10 @@ import (
 // petitioners' /start messages sent meanwhile waited for their answer (reply_ms, the
 // slowest of five). Run it once: go test -bench CheckinsDueAtOnce -benchtime 1x.
 func BenchmarkCheckinsDueAtOnce(b *testing.B) {
-	const n = 10_000
+	n := 10_000
+	if v := os.Getenv("BENCH_CHECKINS"); v != "" {
+		n, _ = strconv.Atoi(v)
+	}
 	rate := 200.0
 	if v := os.Getenv("BENCH_FOLLOWUP_RATE"); v != "" {
 		rate, _ = strconv.ParseFloat(v, 64)
@@ -81,7 +84,7 @@ func BenchmarkCheckinsDueAtOnce(b *testing.B) {
 		var sends []time.Time
 		for i, p := range calls {
 			chat, _ := strconv.ParseInt(p.Get("chat_id"), 10, 64)
-			if chat >= first && chat < first+n {
+			if chat >= first && chat < first+int64(n) {
 				perChat[chat]++
 				sends = append(sends, times[i])
 			}
@@ -92,6 +95,9 @@ func BenchmarkCheckinsDueAtOnce(b *testing.B) {
 			}
 		}
 		slices.SortFunc(sends, func(a, b time.Time) int { return a.Compare(b) })
+		if testing.Verbose() {
+			logDensest(b, sends, time.Second)
+		}
 		b.ReportMetric(float64(maxInWindow(sends, time.Second)), "max_per_1s")
 		b.ReportMetric(float64(len(sends)-1)/sends[len(sends)-1].Sub(sends[0]).Seconds(), "msgs/s")
 		b.ReportMetric(float64(slices.Max(replies).Milliseconds()), "reply_ms")
@@ -109,6 +115,25 @@ func answeredAt(calls []url.Values, times []time.Time, chat int64) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// logDensest logs the arrival times of the densest one-second window, relative to its
+// start.
+func logDensest(b *testing.B, ts []time.Time, w time.Duration) {
+	best, from, j := 0, 0, 0
+	for i := range ts {
+		for ts[i].Sub(ts[j]) >= w {
+			j++
+		}
+		if i-j+1 > best {
+			best, from = i-j+1, j
+		}
+	}
+	var gaps []string
+	for _, t := range ts[from : from+best] {
+		gaps = append(gaps, strconv.FormatInt(t.Sub(ts[from]).Milliseconds(), 10))
+	}
+	b.Logf("densest window (%d) at +%s: %v", best, ts[from].Sub(ts[0]), gaps)
 }
 
 // maxInWindow is the largest number of sorted times within any window of length w.
