@@ -186,3 +186,35 @@ func sortJobs(js []dialogs.Job) {
 		return strings.Compare(a.ID, b.ID)
 	})
 }
+
+// rekeyJobs re-encrypts the job records under the current data key (Rekey), each only if
+// it is still the one read.
+func (db *DB) rekeyJobs(ctx context.Context, st *rekeyRun) error {
+	key := db.keys.jobsRec()
+	recs, err := db.rdb.HGetAll(ctx, key).Result()
+	if err != nil {
+		return err
+	}
+	for id, stored := range recs {
+		nv, changed, err := db.codec.reencode(key+"#"+id, stored)
+		switch {
+		case err != nil:
+			st.Failed++
+			continue
+		case !changed:
+			st.Current++
+			continue
+		}
+		st.read(key)
+		ok, err := db.casHash(ctx, key, id, stored, nv, "", nil)
+		if err != nil {
+			return err
+		}
+		if ok {
+			st.count(true)
+		} else {
+			st.Busy++
+		}
+	}
+	return nil
+}
