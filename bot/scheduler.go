@@ -158,8 +158,10 @@ func (t *Telegram) fire(ctx context.Context, j dialogs.Job, at time.Time) {
 
 // Sending in a slot.
 const (
-	sendHorizon   = 2 * time.Second       // how far ahead a sender reserves its slot
-	slotTolerance = 25 * time.Millisecond // a sender that wakes later than this after its slot takes another
+	sendHorizon = 2 * time.Second // how far ahead a sender reserves its slot
+	// SlotTolerance is how late after its slot a sender may still send; one that wakes
+	// later takes another slot. The pacer spaces its slots for it (store.DB.Pacer).
+	SlotTolerance = 25 * time.Millisecond
 )
 
 // waitSlot waits for a slot to send a proactive message to chat, shared by every
@@ -183,7 +185,7 @@ func (t *Telegram) waitSlot(ctx context.Context, chat int64) error {
 		if d := time.Until(at); d > 0 && !sleep(ctx, d) {
 			return ctx.Err()
 		}
-		if time.Since(at) <= slotTolerance {
+		if time.Since(at) <= SlotTolerance {
 			return nil
 		}
 	}

@@ -50,7 +50,7 @@ func (h *harness) checkin(number string) dialogs.Checkin {
 func (h *harness) withTimers(rate float64) {
 	h.engineCfg.Followup.Hours = dialogs.Hours{From: 0, To: 24 * 60}
 	h.svc = &dialogs.Service{Engine: dialogs.NewEngine(h.engineCfg, h.db, nil), Store: h.db}
-	h.timers = &bot.Timers{Jobs: h.db, Fire: h.db.FirePacer(rate), Send: h.db.Pacer(rate), Every: 100 * time.Millisecond}
+	h.timers = &bot.Timers{Jobs: h.db, Fire: h.db.FirePacer(rate, bot.SlotTolerance), Send: h.db.Pacer(rate, bot.SlotTolerance), Every: 100 * time.Millisecond}
 }
 
 // TestCheckinToABlockedChat: Telegram refuses the check-in (the petitioner blocked the

@@ -159,8 +159,8 @@ func TestPacerSpacing(t *testing.T) {
 	r := dbClient(t)
 	clk := newClock()
 	pacers := []*store.Pacer{
-		store.New(r.c, store.Options{Prefix: r.prefix, Now: clk.now}).Pacer(50),
-		store.New(r.c, store.Options{Prefix: r.prefix, Now: clk.now}).Pacer(50),
+		store.New(r.c, store.Options{Prefix: r.prefix, Now: clk.now}).Pacer(50, 0),
+		store.New(r.c, store.Options{Prefix: r.prefix, Now: clk.now}).Pacer(50, 0),
 	}
 	var mu sync.Mutex
 	var slots []time.Time

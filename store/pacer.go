@@ -24,30 +24,33 @@ type Pacer struct {
 	perChat  int64 // µs between two to one chat; 0 for none
 }
 
-// paceMargin spaces the slots this much wider than the rate asks: sending a message takes
-// a few milliseconds more or less each time (handling, storage, the network), and without
-// a margin that jitter would let some one-second window at Telegram's end hold a few more
-// than the rate.
-const paceMargin = 1.05
-
 // Pacer returns the shared pacer of proactive sends: at most rate a second overall and
-// one a second to any one chat. A sender reserves a slot right before it sends.
-func (db *DB) Pacer(rate float64) *Pacer {
-	return &Pacer{db: db, interval: interval(rate), all: db.keys.paceAll(), chat: db.keys.paceChat, perChat: chatInterval}
+// one a second to any one chat. A sender reserves a slot right before it sends and sends
+// within late of it (or takes another). The slots are spaced (1 s + late) / (rate − 1)
+// apart, so that however the sends fall within their tolerance, no one-second window
+// holds more than rate of them.
+func (db *DB) Pacer(rate float64, late time.Duration) *Pacer {
+	return &Pacer{db: db, interval: interval(rate, late), all: db.keys.paceAll(), chat: db.keys.paceChat, perChat: chatInterval}
 }
 
 // FirePacer returns the shared pacer of firing jobs that write to petitioners, at the
-// same rate as their sends: jobs wait in the schedule rather than as a backlog of
-// messages in the outbox.
-func (db *DB) FirePacer(rate float64) *Pacer {
-	return &Pacer{db: db, interval: interval(rate), all: db.keys.paceFire(), chat: func(int64) string { return db.keys.paceFire() + ":last" }}
+// pace of their sends: jobs wait in the schedule rather than as a backlog of messages in
+// the outbox.
+func (db *DB) FirePacer(rate float64, late time.Duration) *Pacer {
+	return &Pacer{db: db, interval: interval(rate, late), all: db.keys.paceFire(), chat: func(int64) string { return db.keys.paceFire() + ":last" }}
 }
 
-func interval(rate float64) int64 {
+// interval is the spacing of slots in µs for at most rate a second with sends up to late
+// after their slot.
+func interval(rate float64, late time.Duration) int64 {
 	if rate <= 0 {
 		rate = 25
 	}
-	return int64(math.Max(1, math.Ceil(1e6/rate*paceMargin)))
+	window := 1e6 + float64(late.Microseconds())
+	if rate > 1 {
+		return int64(math.Ceil(window / (rate - 1)))
+	}
+	return int64(math.Ceil(window/rate)) + 1
 }
 
 // chatInterval is the shortest time between two proactive messages to one chat, in µs.

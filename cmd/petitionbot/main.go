@@ -149,7 +149,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
-	tg.SetTimers(bot.Timers{Jobs: db, Fire: db.FirePacer(cfg.FollowupRate), Send: db.Pacer(cfg.FollowupRate), Digest: engine.DigestJob})
+	tg.SetTimers(bot.Timers{Jobs: db, Fire: db.FirePacer(cfg.FollowupRate, bot.SlotTolerance), Send: db.Pacer(cfg.FollowupRate, bot.SlotTolerance), Digest: engine.DigestJob})
 	log.Info("petitionbot started on Telegram", "staff_chat", cfg.StaffChatID)
 	go eraseLoop(ctx, db, cfg.Retention, eraseEvery, log)
 	go func() {
