@@ -87,7 +87,7 @@ func NewTelegram(sendCtx context.Context, cfg TelegramConfig, svc *dialogs.Servi
 	return &Telegram{
 		cfg: cfg, svc: svc, out: out, moves: moves, render: r, log: log,
 		send: send, limits: newLimits(cfg.PerChatRate, cfg.GlobalRate, cfg.GroupPerMin),
-		disp: newDispatcher[int64](log), sends: newDispatcher[string](log), staffChat: cfg.StaffChatID,
+		disp: newDispatcher[int64](log, maxHandlers), sends: newDispatcher[string](log, 0), staffChat: cfg.StaffChatID,
 		inFlight: make(chan struct{}, maxConcurrentCalls),
 	}, nil
 }
@@ -194,6 +194,11 @@ func (t *Telegram) pollLoop(ctx, sendCtx context.Context) int {
 	offset, _ := tr.offset()
 	return offset
 }
+
+// maxHandlers bounds the updates handled at once: each handler holds a deep stack, and
+// with thousands of chats writing at once unbounded handlers cost tens of megabytes. A
+// slow handler (a language model, at most OPENAI_TIMEOUT) holds one of them.
+const maxHandlers = 128
 
 // inflightWait is how long the poller waits for the updates in hand to finish before it
 // polls again.

@@ -29,7 +29,9 @@ func (t *Telegram) dispatch(ctx context.Context, u tgbotapi.Update, stored func(
 		once := sync.OnceFunc(stored)
 		defer once() // even if handling panicked, the poller must go on
 		start := time.Now()
-		res, ok := t.process(ctx, "tg:"+strconv.Itoa(u.UpdateID), in)
+		// The update id alone names it: stored as an integer, it takes least room among a
+		// chat's handled updates.
+		res, ok := t.process(ctx, strconv.Itoa(u.UpdateID), in)
 		if t.cfg.Observe != nil {
 			t.cfg.Observe(time.Since(start))
 		}

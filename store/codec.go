@@ -1,9 +1,14 @@
 package store
 
 import (
+	"bytes"
+	"compress/flate"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 )
 
 // codec turns every stored record into its stored form and back: sessions, cases,
@@ -18,14 +23,17 @@ import (
 //	j<JSON>                       plain (no DATA_KEY: the console demo; or written before
 //	                              encryption: read, and re-encrypted by rekey)
 //	e<key id><base64 nonce+ct>    encrypted; the key id (8 hex) names the data key
+//	z<key id><nonce+ct>           compact, for records that never travel inside JSON
+//	                              (sessions): the JSON deflated, then encrypted, raw bytes
 type codec struct {
 	ring   *Keyring // nil: plain JSON
 	prefix string
 }
 
 const (
-	tagJSON   = "j"
-	tagSealed = "e"
+	tagJSON    = "j"
+	tagSealed  = "e"
+	tagCompact = "z"
 )
 
 // aad is what an encrypted value is bound to.
@@ -44,6 +52,15 @@ func (c codec) encode(key string, v any) (string, error) {
 	return c.ring.seal(c.aad(key), b), nil
 }
 
+// sealCompact is the compact stored form of a record's JSON b (plain JSON without a
+// keyring): a draft is kept in every chat, and the compact form is half the size.
+func (c codec) sealCompact(key string, b []byte) string {
+	if c.ring == nil {
+		return tagJSON + string(b)
+	}
+	return c.ring.sealCompact(c.aad(key), deflate(b))
+}
+
 func (c codec) decode(key, stored string, v any) error {
 	b, err := c.plain(key, stored)
 	if err != nil {
@@ -60,11 +77,14 @@ func (c codec) plain(key, stored string) ([]byte, error) {
 	switch {
 	case strings.HasPrefix(stored, tagJSON):
 		return []byte(stored[1:]), nil
-	case strings.HasPrefix(stored, tagSealed):
+	case strings.HasPrefix(stored, tagSealed), strings.HasPrefix(stored, tagCompact):
 		if c.ring == nil {
 			return nil, fmt.Errorf("decode %s: encrypted, and no DATA_KEY is set", c.name(key))
 		}
 		b, err := c.ring.open(c.aad(key), stored)
+		if err == nil && stored[:1] == tagCompact {
+			b, err = inflate(b)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("decode %s: %w", c.name(key), err)
 		}
@@ -83,8 +103,11 @@ func (c codec) reencode(key, stored string) (string, bool, error) {
 	if err != nil {
 		return "", false, err
 	}
-	if c.ring == nil {
+	switch {
+	case c.ring == nil:
 		return tagJSON + string(b), true, nil
+	case stored[:1] == tagCompact:
+		return c.ring.sealCompact(c.aad(key), deflate(b)), true, nil
 	}
 	return c.ring.seal(c.aad(key), b), true, nil
 }
@@ -101,3 +124,33 @@ func (c codec) current(stored string) bool {
 // name is a key as errors show it: without the prefix (ids and case numbers only, never
 // personal data).
 func (c codec) name(key string) string { return strings.TrimPrefix(key, c.prefix) }
+
+// Compressors and decompressors are reused: each holds hundreds of kilobytes of state.
+var (
+	deflaters = sync.Pool{New: func() any { w, _ := flate.NewWriter(nil, flate.BestSpeed); return w }}
+	inflaters = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
+)
+
+// deflate compresses a record's JSON (BestSpeed: records are small and written often).
+func deflate(b []byte) []byte {
+	var buf bytes.Buffer
+	w := deflaters.Get().(*flate.Writer)
+	w.Reset(&buf)
+	_, _ = w.Write(b)
+	_ = w.Close()
+	deflaters.Put(w)
+	return buf.Bytes()
+}
+
+func inflate(b []byte) ([]byte, error) {
+	r := inflaters.Get().(io.ReadCloser)
+	defer inflaters.Put(r)
+	if err := r.(flate.Resetter).Reset(bytes.NewReader(b), nil); err != nil {
+		return nil, errors.New("damaged compressed value")
+	}
+	out, err := io.ReadAll(io.LimitReader(r, 1<<24))
+	if err != nil {
+		return nil, errors.New("damaged compressed value")
+	}
+	return out, nil
+}

@@ -102,12 +102,21 @@ func (r *Keyring) seal(aad string, plain []byte) string {
 	return tagSealed + k.id + base64.RawStdEncoding.EncodeToString(out)
 }
 
+// sealCompact is seal with the nonce and ciphertext as raw bytes, tagged "z", for values
+// that never travel inside JSON.
+func (r *Keyring) sealCompact(aad string, plain []byte) string {
+	k := r.keys[0]
+	nonce := make([]byte, k.aead.NonceSize())
+	_, _ = rand.Read(nonce)
+	return tagCompact + k.id + string(k.aead.Seal(nonce, nonce, plain, []byte(aad)))
+}
+
 // errUnknownKey reports a value encrypted under a key the keyring does not hold.
 var errUnknownKey = errors.New("encrypted under a key that is neither DATA_KEY nor DATA_KEY_PREVIOUS")
 
 // open decrypts a value made by seal under any key of the ring, checking aad.
 func (r *Keyring) open(aad, stored string) ([]byte, error) {
-	if len(stored) < 1+8 || stored[:1] != tagSealed {
+	if len(stored) < 1+8 || (stored[:1] != tagSealed && stored[:1] != tagCompact) {
 		return nil, errors.New("not an encrypted value")
 	}
 	id := stored[1:9]
@@ -115,7 +124,10 @@ func (r *Keyring) open(aad, stored string) ([]byte, error) {
 		if k.id != id {
 			continue
 		}
-		raw, err := base64.RawStdEncoding.DecodeString(stored[9:])
+		raw, err := []byte(stored[9:]), error(nil)
+		if stored[:1] == tagSealed {
+			raw, err = base64.RawStdEncoding.DecodeString(stored[9:])
+		}
 		if err != nil || len(raw) < k.aead.NonceSize() {
 			return nil, errors.New("damaged encrypted value")
 		}
@@ -131,7 +143,7 @@ func (r *Keyring) open(aad, stored string) ([]byte, error) {
 
 // current reports whether stored was encrypted under the current key.
 func (r *Keyring) current(stored string) bool {
-	return len(stored) >= 9 && stored[:1] == tagSealed && stored[1:9] == r.keys[0].id
+	return len(stored) >= 9 && (stored[:1] == tagSealed || stored[:1] == tagCompact) && stored[1:9] == r.keys[0].id
 }
 
 // hashes returns the keyed hash of value in domain under every key, the current key's

@@ -53,7 +53,8 @@ func commitSession(t *testing.T, db *store.DB, chat int64, update string, s dial
 
 func rawSession(t *testing.T, r testRedis, chat string) string {
 	t.Helper()
-	return r.c.HGet(context.Background(), r.prefix+"{pb}:s:"+chat+":"+chat, "d").Val()
+	_, d, _ := strings.Cut(r.c.Get(context.Background(), r.prefix+"{pb}:s:"+chat+":"+chat).Val(), ":")
+	return d
 }
 
 func loadErr(db *store.DB, chat int64) (dialogs.Session, error) {
@@ -67,8 +68,8 @@ func TestEncryptionRoundTrip(t *testing.T) {
 	db := keyedDB(r, keys)
 	commitSession(t, db, 7, "u1", secretDraft)
 	raw := rawSession(t, r, "7")
-	if !strings.HasPrefix(raw, "e"+keys.ID()) {
-		t.Fatalf("stored form %.20q…, want e%s…", raw, keys.ID())
+	if !strings.HasPrefix(raw, "z"+keys.ID()) { // sessions take the compact form
+		t.Fatalf("stored form %.20q…, want z%s…", raw, keys.ID())
 	}
 	for _, plain := range []string{"张三", "520502198506120033", "phone", "draft"} {
 		if strings.Contains(raw, plain) {
@@ -102,17 +103,19 @@ func TestWrongKeyRefused(t *testing.T) {
 func TestAssociatedData(t *testing.T) {
 	ctx := context.Background()
 	r := dbClient(t)
-	db := keyedDB(r, ring(t, newKey(t)))
+	keys := ring(t, newKey(t))
+	db := keyedDB(r, keys)
 	commitSession(t, db, 7, "u1", secretDraft)
 	commitSession(t, db, 8, "u2", dialogs.Session{Active: true})
 	raw := rawSession(t, r, "7")
-	r.c.HSet(ctx, r.prefix+"{pb}:s:8:8", "d", raw)
+	r.c.Set(ctx, r.prefix+"{pb}:s:8:8", "1:"+raw, 0)
+	db = keyedDB(r, keys) // a process that did not write them: no cached sessions
 	if _, err := loadErr(db, 8); err == nil || !strings.Contains(err.Error(), "does not belong") {
 		t.Fatalf("a session moved to another chat was read: %v", err)
 	}
 	b := []byte(raw)
 	b[len(b)-3] ^= 1
-	r.c.HSet(ctx, r.prefix+"{pb}:s:7:7", "d", string(b))
+	r.c.Set(ctx, r.prefix+"{pb}:s:7:7", "1:"+string(b), 0)
 	if _, err := loadErr(db, 7); err == nil {
 		t.Fatal("a changed value was read")
 	}
@@ -131,7 +134,7 @@ func TestRotation(t *testing.T) {
 		t.Fatalf("old record after rotation: %v", err)
 	}
 	commitSession(t, db, 7, "u2", got)
-	if raw := rawSession(t, r, "7"); !strings.HasPrefix(raw, "e"+rotated.ID()) {
+	if raw := rawSession(t, r, "7"); !strings.HasPrefix(raw, "z"+rotated.ID()) {
 		t.Fatalf("a new write is not under the new key: %.9q", raw)
 	}
 	if _, err := loadErr(keyedDB(r, ring(t, newKey)), 7); err != nil {
@@ -185,5 +188,24 @@ func TestParseKeyAndKeyring(t *testing.T) {
 	}
 	if a, b := ring(t, k).ID(), ring(t, newKey(t)).ID(); a == b || len(a) != 8 {
 		t.Errorf("key ids %q %q", a, b)
+	}
+}
+
+// TestCompactSession: a session's compact form (deflated, sealed, raw bytes) is smaller than
+// the base64 form, decodes back, and refuses being moved to another session.
+func TestCompactSession(t *testing.T) {
+	r := dbClient(t)
+	keys := ring(t, newKey(t))
+	db := keyedDB(r, keys)
+	commitSession(t, db, 7, "u1", secretDraft)
+	raw := rawSession(t, r, "7")
+	got, err := loadErr(db, 7)
+	if err != nil || got.Draft.Values["name"] != "张三" {
+		t.Fatalf("round trip: %+v %v", got, err)
+	}
+	commitSession(t, db, 9, "u2", secretDraft)
+	r.c.Set(context.Background(), r.prefix+"{pb}:s:9:9", "1:"+raw, 0) // 7's record moved to 9
+	if _, err := loadErr(keyedDB(r, keys), 9); err == nil {
+		t.Fatal("a session record moved to another chat was accepted")
 	}
 }

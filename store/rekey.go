@@ -113,7 +113,7 @@ func (db *DB) rekeyKey(ctx context.Context, key string, st *rekeyRun) error {
 	kind, _, _ := strings.Cut(rest, ":")
 	switch {
 	case kind == "s":
-		return db.rekeyHash(ctx, key, st, func(string) ([]indexOp, error) { return nil, nil })
+		return db.rekeySession(ctx, key, st)
 	case kind == "case":
 		return db.rekeyHash(ctx, key, st, func(raw string) ([]indexOp, error) { return db.caseIndexOps(key, raw) })
 	case kind == "question":

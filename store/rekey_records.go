@@ -51,6 +51,48 @@ func (db *DB) casHash(ctx context.Context, key, field, old, new, member string, 
 	return n == 1, err
 }
 
+// casStringScript replaces the string KEYS[1] by ARGV[2], keeping its time to live, only
+// while it still holds ARGV[1]. Returns 1, or 0 when it changed meanwhile.
+var casStringScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] ~= ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') end
+return 1
+`)
+
+// rekeySession re-encrypts a session ("<version>:<record>", see splitSession); one that
+// changed meanwhile is read again.
+func (db *DB) rekeySession(ctx context.Context, key string, st *rekeyRun) error {
+	for range rekeyAttempts {
+		stored, err := db.rdb.Get(ctx, key).Result()
+		if errors.Is(err, redis.Nil) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		version, raw := splitSession(stored)
+		if raw == "" {
+			return nil
+		}
+		nv, changed, err := db.codec.reencode(key, raw)
+		if err != nil {
+			st.Failed++
+			return nil
+		}
+		st.read(key)
+		ok, err := casStringScript.Run(ctx, db.rdb, []string{key}, stored, strconv.FormatInt(version, 10)+":"+nv).Int()
+		if err != nil {
+			return err
+		}
+		if ok == 1 {
+			st.count(changed)
+			return nil
+		}
+	}
+	st.Busy++
+	return nil
+}
+
 // rekeyHash re-encrypts a record kept in field "d" and applies the index operations ops
 // derives from it; a record that changed meanwhile is read again.
 func (db *DB) rekeyHash(ctx context.Context, key string, st *rekeyRun, ops func(raw string) ([]indexOp, error)) error {
