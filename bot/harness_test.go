@@ -42,6 +42,7 @@ type harness struct {
 	logs      *logBuffer
 	log       *slog.Logger
 	poll      time.Duration // TelegramConfig.PollTimeout
+	timers    *bot.Timers   // set on every transport started, when not nil
 }
 
 // newHarness builds an installation. Options go to the fake API; a long poll wait there
@@ -84,17 +85,24 @@ type running struct {
 }
 
 // start runs a new Telegram transport on the harness; it is stopped at the end of the test.
-func (h *harness) start() *running {
+func (h *harness) start() *running { return h.startWith(false) }
+
+// startWith starts a transport that polls, or (noPoll) only sends and fires timed jobs.
+func (h *harness) startWith(noPoll bool) *running {
 	h.t.Helper()
 	sendCtx, cancelSend := context.WithCancel(context.Background())
 	tg, err := bot.NewTelegram(sendCtx, bot.TelegramConfig{
 		Token: h.fake.Token(), APIEndpoint: h.fake.APIEndpoint(),
 		StaffChatID: staffChat, StaffLang: dialogs.LangEn, PollTimeout: h.poll,
 		PerChatRate: 1000, GlobalRate: 1000, GroupPerMin: 60000, Lease: leaseForTests, SweepEvery: 300 * time.Millisecond,
+		NoPoll: noPoll,
 	}, h.svc, h.db, h.db, h.render, h.log)
 	if err != nil {
 		cancelSend()
 		h.t.Fatalf("NewTelegram: %v", err)
+	}
+	if h.timers != nil {
+		tg.SetTimers(*h.timers)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{t: h.t, cancel: cancel, cancelSend: cancelSend, done: make(chan error, 1)}

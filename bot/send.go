@@ -43,6 +43,8 @@ func newLimits(perChat, global, groupPerMin float64) *limits {
 }
 
 // wait blocks until a message may be sent to chat (0: no chat, e.g. a callback answer).
+// A proactive message (proactive(ctx)) passes the chat's limit only: the shared pacer
+// already spaced it, and it must not take the overall budget replies wait on.
 func (l *limits) wait(ctx context.Context, chat int64) error {
 	if chat != 0 {
 		l.mu.Lock()
@@ -68,8 +70,23 @@ func (l *limits) wait(ctx context.Context, chat int64) error {
 			return err
 		}
 	}
+	if proactive(ctx) {
+		return nil
+	}
 	return l.global.Wait(ctx)
 }
+
+type proactiveKey struct{}
+
+// withProactive marks ctx as sending a proactive message.
+func withProactive(ctx context.Context, on bool) context.Context {
+	if !on {
+		return ctx
+	}
+	return context.WithValue(ctx, proactiveKey{}, true)
+}
+
+func proactive(ctx context.Context) bool { v, _ := ctx.Value(proactiveKey{}).(bool); return v }
 
 // call makes one API request with rate limiting, honouring retry_after on 429 and
 // retrying transient failures with backoff. Permanent errors and migrations are returned

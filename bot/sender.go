@@ -106,6 +106,15 @@ func (t *Telegram) sendItems(ctx context.Context, b dialogs.Batch) dialogs.Sent 
 		if it.Card != "" && newerCard(b.Items[i+1:], it.Card) {
 			continue // a newer version of the same card follows
 		}
+		if it.Proactive {
+			switch ok, stop := t.markProactive(ctx, b, i, it); {
+			case stop != nil:
+				stop.Kept = s.Kept
+				return *stop
+			case !ok:
+				continue
+			}
+		}
 		var parts []string
 		if it.File == nil && it.Upload == nil && it.Card == "" {
 			parts = t.parts(it.Msg)
@@ -115,9 +124,14 @@ func (t *Telegram) sendItems(ctx context.Context, b dialogs.Batch) dialogs.Sent 
 				return dialogs.Sent{N: i, Kept: s.Kept}
 			}
 		}
-		err := t.sendOne(ctx, b, it, parts, s.Kept)
+		err := t.sendOne(withProactive(ctx, it.Proactive), b, it, parts, s.Kept)
 		if err == nil {
 			continue
+		}
+		if it.Proactive { // it did not go: a retry may send it
+			if err := t.out.Mark(ctx, b, it.ID, false); err != nil {
+				t.log.Warn("clearing the record of a timed message being sent failed; it will not be retried", "to", it.To.String(), "err", err)
+			}
 		}
 		kind, te := classify(err)
 		chat := it.To.Chat
@@ -131,6 +145,9 @@ func (t *Telegram) sendItems(ctx context.Context, b dialogs.Batch) dialogs.Sent 
 			return dialogs.Sent{N: i, Kept: s.Kept, RetryIn: retryLater.Milliseconds()}
 		case kind == errPermanent && !(it.To.Staff && staffChatUnreachable(te)):
 			t.log.Error("Telegram refused a message; dropped", "chat", chat, "code", errCode(err), "err", redact(err, t.cfg.Token))
+			if it.About != "" {
+				t.report(ctx, it)
+			}
 		case it.To.Staff && kind == errPermanent:
 			t.log.Error("the staff chat is not reachable: add the bot to it and check STAFF_CHAT_ID; messages wait until it is",
 				"staff_chat", t.staffChatID(), "code", errCode(err))
@@ -144,6 +161,51 @@ func (t *Telegram) sendItems(ctx context.Context, b dialogs.Batch) dialogs.Sent 
 	}
 	s.N = len(b.Items)
 	return s
+}
+
+// markProactive records that proactive item i of b is about to be sent, so that a sender
+// taking over after a crash does not send it again, then waits for its slot. ok false: it was already in flight
+// when its sender stopped; it is skipped (and logged), never resent automatically. stop
+// non-nil: end the batch there (the item must first become the head of the stored queue,
+// or recording failed).
+func (t *Telegram) markProactive(ctx context.Context, b dialogs.Batch, i int, it dialogs.Pending) (ok bool, stop *dialogs.Sent) {
+	switch {
+	case it.InFlight:
+		t.log.Warn("a timed message was being sent when its sender stopped; not sent again (it may or may not have arrived)",
+			"to", it.To.String(), "delivery", it.ID)
+		return false, nil
+	case i > 0:
+		return false, &dialogs.Sent{N: i}
+	}
+	if err := t.out.Mark(ctx, b, it.ID, true); err != nil {
+		t.log.Warn("recording a timed message before sending it failed; will retry", "to", it.To.String(), "err", err)
+		return false, &dialogs.Sent{N: i, RetryIn: (5 * time.Second).Milliseconds()}
+	}
+	if err := t.waitSlot(ctx, it.To.Chat); err != nil {
+		if ctx.Err() == nil {
+			t.log.Warn("reserving a slot for a timed message failed; will retry", "to", it.To.String(), "err", err)
+		}
+		if err := t.out.Mark(context.WithoutCancel(ctx), b, it.ID, false); err != nil {
+			t.log.Warn("clearing the record of a timed message being sent failed; it will not be retried", "to", it.To.String(), "err", err)
+		}
+		return false, &dialogs.Sent{N: i, RetryIn: time.Second.Milliseconds()}
+	}
+	return true, nil
+}
+
+// report tells the engine that Telegram refused a proactive message for good (the
+// petitioner blocked the bot), so that what it was for is recorded (a check-in:
+// unreachable, no reminder).
+func (t *Telegram) report(ctx context.Context, it dialogs.Pending) {
+	in := dialogs.Input{Kind: dialogs.KindUndeliverable, ChatID: it.To.Chat, Data: it.About}
+	res, err := t.svc.Process(ctx, "undeliverable:"+it.ID, in)
+	if err != nil {
+		t.log.Warn("recording a refused timed message failed", "to", it.To.String(), "delivery", it.ID, "err", err)
+		return
+	}
+	for _, b := range res.Batches {
+		t.queue(ctx, b)
+	}
 }
 
 // newerCard reports whether a later delivery carries the same card.

@@ -36,6 +36,9 @@ type TelegramConfig struct {
 	SweepEvery   time.Duration       // the longest wait between looks for undelivered messages; default 5s
 	Lease        time.Duration       // a sender's claim on deliveries, as the outbox grants it; default 5s
 	Observe      func(time.Duration) // called with each update's handling time; nil for none
+	// NoPoll makes the transport send, sweep and fire timed jobs without polling for
+	// updates: a second process beside the one that polls (Telegram allows one poller).
+	NoPoll bool
 }
 
 // Telegram runs the bot on Telegram by long polling.
@@ -53,6 +56,7 @@ type Telegram struct {
 	disp     *dispatcher[int64]  // handles updates, per chat in order
 	sends    *dispatcher[string] // delivers, per recipient in order, apart from handling
 	inFlight chan struct{}       // bounds concurrent Bot API calls (maxConcurrentCalls)
+	timers   *Timers             // fires timed jobs; nil for none
 
 	mu        sync.Mutex
 	staffChat int64
@@ -104,9 +108,19 @@ func (t *Telegram) Run(ctx context.Context, sendCtx context.Context) error {
 	sweepCtx, stopSweep := context.WithCancel(sendCtx)
 	sweeper.Add(1)
 	go func() { defer sweeper.Done(); t.sweepLoop(sweepCtx) }()
+	if t.timers != nil {
+		sweeper.Add(1)
+		go func() { defer sweeper.Done(); t.scheduleLoop(sweepCtx) }()
+	}
 
-	t.log.Info("polling")
-	offset := t.pollLoop(ctx, sendCtx) // returns once the updates in hand are stored
+	offset := 0
+	if t.cfg.NoPoll {
+		t.log.Info("sending and firing timed jobs; not polling")
+		<-ctx.Done()
+	} else {
+		t.log.Info("polling")
+		offset = t.pollLoop(ctx, sendCtx) // returns once the updates in hand are stored
+	}
 
 	t.log.Info("stopping: finishing the messages in hand")
 	stopSweep()

@@ -19,6 +19,9 @@ func (e *Engine) button(ctx context.Context, r *replies, s *Session, in Input) e
 	if kind != "y" {
 		s.Relay = ""
 	}
+	if kind != "v" {
+		s.Checkin = ""
+	}
 	if kind != "o" && kind != "k" {
 		s.Story = nil
 	}
@@ -47,6 +50,8 @@ func (e *Engine) button(ctx context.Context, r *replies, s *Session, in Input) e
 		return e.kbButton(ctx, r, s, in, arg)
 	case "y":
 		return e.chooseRelay(ctx, r, s, in, arg)
+	case "v":
+		return e.checkinButton(ctx, r, s, in, arg)
 	case "o":
 		return e.storyAnswer(ctx, r, s, arg)
 	default:

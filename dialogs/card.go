@@ -18,7 +18,7 @@ var actionCodes = map[string]Action{
 	"acc": ActAccept, "rej": ActReject, "mat": ActMaterials, "min": ActMaterialsIn, "lap": ActLapse,
 	"inv": ActInvestigate, "rev": ActReview, "grd": ActGrade, "hea": ActHearing, "tlk": ActTalks,
 	"clo": ActClose, "reo": ActReopen, "ext": ActExtend, "rec": ActRectify, "ado": ActAdopted,
-	"msg": ActMessage, "not": ActNote, "asg": ActAssign,
+	"msg": ActMessage, "not": ActNote, "asg": ActAssign, "vis": ActVisit,
 }
 
 // Views staff can ask for from a card, besides actions.
@@ -38,7 +38,7 @@ func codeOf(a Action) string {
 
 // cardActions are the actions a card offers as buttons, in this order, where allowed.
 var cardActions = []Action{ActAccept, ActMaterials, ActReject, ActMaterialsIn, ActLapse, ActInvestigate, ActReview,
-	ActGrade, ActHearing, ActTalks, ActClose, ActReopen, ActExtend, ActRectify, ActAdopted, ActMessage, ActNote}
+	ActGrade, ActHearing, ActTalks, ActClose, ActReopen, ActVisit, ActExtend, ActRectify, ActAdopted, ActMessage, ActNote}
 
 // staffButton is a button acting on case c at its current version.
 func staffButton(label, code string, c Case) Button {

@@ -41,6 +41,13 @@ type Case struct {
 	Hearing        *Hearing        `json:"hearing,omitempty"`
 	Materials      *Materials      `json:"materials,omitempty"` // the latest request
 	Rectifications []Rectification `json:"rectifications,omitempty"`
+	Checkins       []Checkin       `json:"checkins,omitempty"`     // follow-up check-ins (回访), once resolved
+	CheckinsOff    bool            `json:"checkins_off,omitempty"` // the petitioner asked for no more check-ins
+	Visits         []Visit         `json:"visits,omitempty"`       // follow-up visits in person
+	// ReviewNear and ReviewOver are the ends of the review period (ReviewDue) that staff
+	// were warned of as near and as past: a new end (an extension) is warned of again.
+	ReviewNear time.Time `json:"review_near,omitzero"`
+	ReviewOver time.Time `json:"review_over,omitzero"`
 
 	Values    map[string]string `json:"values"` // the application's answers by field id
 	Docs      []Attachment      `json:"docs,omitempty"`
@@ -90,6 +97,9 @@ type Hearing struct {
 	At       time.Time `json:"at"`
 	Place    string    `json:"place"`
 	Officers []Officer `json:"officers,omitempty"`
+	Set      time.Time `json:"set,omitzero"`      // when staff scheduled it
+	Notified time.Time `json:"notified,omitzero"` // the three-day notice was sent
+	Reminded time.Time `json:"reminded,omitzero"` // the day-before reminder was sent
 }
 
 // Officer is a hearing officer by role.
@@ -108,8 +118,10 @@ const (
 
 // Materials is a request for missing materials: what, and by when.
 type Materials struct {
-	What string    `json:"what"`
-	Due  time.Time `json:"due"`
+	What     string    `json:"what"`
+	Due      time.Time `json:"due"`
+	Reminded time.Time `json:"reminded,omitzero"` // the petitioner was reminded before the deadline
+	Flagged  time.Time `json:"flagged,omitzero"`  // staff were asked what to do once it passed
 }
 
 // Rectification is a rectification suggestion (整改建议) issued to a government body.
@@ -119,6 +131,53 @@ type Rectification struct {
 	Due     time.Time `json:"due"`
 	Issued  time.Time `json:"issued"`
 	Adopted time.Time `json:"adopted,omitzero"`
+	Flagged time.Time `json:"flagged,omitzero"` // staff were told its deadline passed unadopted
+}
+
+// Checkin is one follow-up check-in (回访) after a case was resolved: the petitioner is
+// asked whether what was agreed was carried out.
+type Checkin struct {
+	N        int           `json:"n"`             // from 1, in the order planned
+	Due      time.Time     `json:"due"`           // when it is sent (inside the check-in hours)
+	By       string        `json:"by,omitempty"`  // "" planned at closure, "staff:<id>" added by /followup
+	Sent     time.Time     `json:"sent,omitzero"` // the job fired and the message was queued
+	Reminded time.Time     `json:"reminded,omitzero"`
+	Result   CheckinResult `json:"result,omitempty"`
+	At       time.Time     `json:"at,omitzero"` // when Result was recorded
+}
+
+// CheckinResult is what became of a check-in.
+type CheckinResult string
+
+// The results. The first four are the petitioner's answers.
+const (
+	CheckinFully       CheckinResult = "fully"       // what was agreed was carried out
+	CheckinPartly      CheckinResult = "partly"      // only partly
+	CheckinNotAtAll    CheckinResult = "not_at_all"  // not at all
+	CheckinStopped     CheckinResult = "stopped"     // "please stop these messages"
+	CheckinNoResponse  CheckinResult = "no_response" // no answer after the reminder
+	CheckinUnreachable CheckinResult = "unreachable" // Telegram refused it (the petitioner blocked the bot)
+	CheckinCancelled   CheckinResult = "cancelled"   // the case was reopened, or the petitioner opted out
+)
+
+// Answered reports whether the result is one of the petitioner's answers.
+func (r CheckinResult) Answered() bool {
+	return r == CheckinFully || r == CheckinPartly || r == CheckinNotAtAll || r == CheckinStopped
+}
+
+// pending reports whether the check-in waits to be sent.
+func (ci Checkin) pending() bool { return ci.Sent.IsZero() && ci.Result == "" }
+
+// awaiting reports whether the check-in was sent and waits for an answer.
+func (ci Checkin) awaiting() bool { return !ci.Sent.IsZero() && ci.Result == "" }
+
+// Visit is a follow-up visit in person, as staff recorded it (with the justice bureau, for
+// example).
+type Visit struct {
+	Date     time.Time `json:"date"` // the day of the visit (midnight UTC, as dates are kept)
+	Who      string    `json:"who"`
+	By       string    `json:"by"` // "staff:<id>" who recorded it
+	Recorded time.Time `json:"recorded"`
 }
 
 // Event is one action on a case, newest last: who, when, what, and a note.

@@ -56,6 +56,13 @@ type Delivery struct {
 	File *Attachment `json:"file,omitempty"`
 	// Upload, when set, is a document made by the bot (an export), with Msg as its caption.
 	Upload *Upload `json:"up,omitempty"`
+	// Proactive marks a message sent because a job fell due, not in reply to anyone: it is
+	// paced apart from replies and sent at most once (after a crash between sending and
+	// recording it is not sent again).
+	Proactive bool `json:"pro,omitempty"`
+	// About names what a proactive message is for ("ci:<case>:<n>", a check-in), so that
+	// the transport can report back when Telegram refuses it for good (KindUndeliverable).
+	About string `json:"about,omitempty"`
 }
 
 // Upload is a file the bot makes and sends as a document.
@@ -74,6 +81,9 @@ type Pending struct {
 	CardMsg string
 	// Raw is the stored form, which the outbox compares when acknowledging.
 	Raw string
+	// InFlight reports that a sender began sending this delivery and stopped before it
+	// recorded the outcome (Outbox.Mark): it may have arrived.
+	InFlight bool
 }
 
 // Batch is the deliveries of one recipient that one sender has claimed, oldest first. The

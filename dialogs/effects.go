@@ -29,7 +29,15 @@ type Effects struct {
 	KB         []KBRecord   // knowledge-base statistics
 	Flags      []Flag       // per-chat marks, for this chat or others (a case awaiting a reply)
 	Questions  []Question   // questions handed to staff, new or answered
-	Forget     *Forget      // erase what a chat left outside its cases (/forget)
+	// Schedule adds timed jobs, or replaces the pending ones with the same ID.
+	Schedule []Job
+	// Cancel removes pending jobs by ID (an id not pending is ignored). A Store applies
+	// Fired first, then Cancel, then Schedule.
+	Cancel []string
+	// Fired is the job this input fired: it is removed unless it was rescheduled to
+	// another time meanwhile.
+	Fired  *Job
+	Forget *Forget // erase what a chat left outside its cases (/forget)
 	// Toast is the short notice shown to whoever pressed a button (answerCallbackQuery);
 	// nil for none.
 	Toast *Text
@@ -122,6 +130,9 @@ type Outbox interface {
 	Progress(ctx context.Context, b Batch, deliveryID string, parts int) error
 	// Renew extends the claim; ErrLeaseLost when it was taken over.
 	Renew(ctx context.Context, b Batch) error
+	// Mark records (on) or clears that the head delivery of b is being sent: a sender that
+	// takes the recipient over after a crash finds it InFlight and must not send it again.
+	Mark(ctx context.Context, b Batch, deliveryID string, on bool) error
 }
 
 // ErrLeaseLost reports a claim that another sender took over.

@@ -25,6 +25,21 @@ type Config struct {
 	NewID         func() string // draft ids; default 16 random hex characters
 	StaffUserIDs  []int64       // may use /kbstats
 	LLMProvider   string        // who receives typed questions when a language model phrases answers; "" when none
+	Followup      Followup      // check-ins and the other timed messages
+}
+
+// Followup configures the check-ins after a resolved case and the other timed messages.
+// Zero values get the documented defaults.
+type Followup struct {
+	Offsets  []time.Duration // check-ins after a closure that resolved the dispute; nil: 7, 30 and 90 days
+	Hours    Hours           // local hours in which petitioners get timed messages; zero: 09:00–20:00
+	Reminder time.Duration   // an unanswered check-in is reminded after it, then recorded as no response after it again; 0: 3 days
+	// ReviewWarnDays is how many days before the end of the review period staff are
+	// warned; 0: 10.
+	ReviewWarnDays int
+	// DigestAt is the local time ("HH:MM") of the daily digest in the staff group; ""
+	// for none.
+	DigestAt string
 }
 
 // Engine runs the petitioner conversation. It is safe for concurrent use: all state is
@@ -58,6 +73,17 @@ func NewEngine(cfg Config, cases Cases, kb *Knowledge) *Engine {
 	}
 	if cfg.NewID == nil {
 		cfg.NewID = randomID
+	}
+	f := &cfg.Followup
+	if f.Offsets == nil {
+		f.Offsets = []time.Duration{7 * 24 * time.Hour, 30 * 24 * time.Hour, 90 * 24 * time.Hour}
+	}
+	f.Hours = f.Hours.orDefault()
+	if f.Reminder <= 0 {
+		f.Reminder = 3 * 24 * time.Hour
+	}
+	if f.ReviewWarnDays <= 0 {
+		f.ReviewWarnDays = 10
 	}
 	return &Engine{cfg: cfg, cases: cases, kb: kb}
 }
@@ -104,10 +130,17 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in Input) (Effects, err
 	}
 	var err error
 	switch {
+	case in.Kind == KindTimer:
+		r.lang = e.cfg.StaffLang
+		err = e.timer(ctx, r, in)
+	case in.Kind == KindUndeliverable:
+		err = e.undeliverable(ctx, r, in)
 	case in.StaffChat:
 		err = e.staffChat(ctx, r, s, in)
 	case e.staffPrivate(in):
 		err = e.staffInput(ctx, r, s, in)
+	case s.Checkin != "" && (in.Kind == KindAttachment || in.Kind == KindText && !strings.HasPrefix(strings.TrimSpace(in.Text), "/")):
+		err = e.checkinComment(ctx, r, s, in)
 	case relayTarget(s) != "" && (in.Kind == KindAttachment || in.Kind == KindText && !strings.HasPrefix(strings.TrimSpace(in.Text), "/")):
 		err = e.relay(ctx, r, s, in, relayTarget(s))
 	case in.Kind == KindText:
@@ -146,6 +179,7 @@ func (e *Engine) command(ctx context.Context, r *replies, s *Session, in Input, 
 	s.Confirm = ""
 	s.Asking = false
 	s.Relay = ""
+	s.Checkin = ""
 	switch name {
 	case "/start":
 		e.start(r, s)
@@ -164,7 +198,7 @@ func (e *Engine) command(ctx context.Context, r *replies, s *Session, in Input, 
 		return e.status(ctx, r, s, in.ChatID)
 	case "/ask":
 		return e.ask(ctx, r, s, strings.TrimSpace(arg))
-	case "/kbstats", "/queue", "/mine", "/case", "/find", "/assign", "/note", "/reply", "/register", "/stats", "/export", "/audit":
+	case "/kbstats", "/queue", "/mine", "/case", "/find", "/assign", "/note", "/reply", "/register", "/stats", "/export", "/audit", "/followup", "/followups":
 		r.say(T("staff.only"))
 		r.fx.Refused = true
 	default:

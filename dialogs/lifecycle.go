@@ -89,6 +89,9 @@ const (
 	ActAdopted     Action = "adopted"      // same: a rectification suggestion was adopted
 	ActMessage     Action = "message"      // same: staff wrote to the petitioner
 	ActReply       Action = "reply"        // same: the petitioner wrote to the staff, or sent a document
+	ActFollowup    Action = "followup"     // same: staff add a check-in (/followup)
+	ActVisit       Action = "visit"        // same: staff record a follow-up visit in person
+	ActCheckin     Action = "checkin"      // same: a check-in was sent or reminded (system), or answered (petitioner)
 )
 
 // open are the statuses of a case still being handled.
@@ -135,6 +138,10 @@ var transitions = []transition{
 	{ActAdopted, RoleStaff, []Status{StatusInvestigation, StatusReview, StatusTalks, StatusHearing, StatusClosed}, ""},
 	{ActMessage, RoleStaff, with(open, StatusClosed), ""},
 	{ActReply, RolePetitioner, with(open, StatusClosed), ""},
+	{ActFollowup, RoleStaff, []Status{StatusClosed}, ""},
+	{ActVisit, RoleStaff, []Status{StatusClosed}, ""},
+	{ActCheckin, RoleSystem, []Status{StatusClosed}, ""},
+	{ActCheckin, RolePetitioner, []Status{StatusClosed}, ""},
 }
 
 // Errors of Apply. A user's mistake: the caller explains it.
@@ -189,6 +196,17 @@ type Act struct {
 	Due       time.Time      // extend: the new end of the review period
 	Lead      string         // grade: the lead prosecutor of a major case (default: who graded it)
 	Doc       *Attachment    // reply: a document the petitioner sent
+	Plan      []time.Time    // close: the check-ins to plan (a resolved outcome); followup: the one added
+	Visit     *Visit         // visit
+	Checkin   *CheckinStep   // checkin
+}
+
+// CheckinStep is what happened to one check-in: it was sent, reminded, or got a result.
+type CheckinStep struct {
+	N        int
+	Sent     bool
+	Reminded bool
+	Result   CheckinResult
 }
 
 // reviewMonths is the normal review period (the 2021 rules: three months).
@@ -234,11 +252,24 @@ func Apply(c Case, a Act) (Case, Event, error) {
 	case ActHearing:
 		h := *a.Hearing
 		h.Officers = slices.Clone(h.Officers)
+		h.Set, h.Notified, h.Reminded = a.At, time.Time{}, time.Time{}
 		c.Hearing = &h
 	case ActClose:
 		c.Closed, c.Outcome = a.At, a.Outcome
+		for _, due := range a.Plan {
+			c.Checkins = append(c.Checkins, Checkin{N: len(c.Checkins) + 1, Due: due})
+		}
 	case ActReopen:
 		c.Closed, c.Outcome = time.Time{}, ""
+		cancelCheckins(&c, a.At)
+	case ActFollowup:
+		c.Checkins = append(c.Checkins, Checkin{N: len(c.Checkins) + 1, Due: a.Plan[0], By: actorOf(a)})
+	case ActVisit:
+		v := *a.Visit
+		v.By, v.Recorded = actorOf(a), a.At
+		c.Visits = append(c.Visits, v)
+	case ActCheckin:
+		applyCheckin(&c, a)
 	case ActReject, ActLapse, ActWithdraw:
 		c.Closed = a.At
 	case ActExtend:
@@ -260,6 +291,9 @@ func Apply(c Case, a Act) (Case, Event, error) {
 		c.Status = t.to
 	}
 	ev := Event{Time: a.At, Action: a.Action, Status: c.Status, By: actorOf(a), Name: a.By.Name, Note: a.Note, Ref: a.Ref}
+	if a.Action == ActCheckin {
+		ev.Note = checkinNote(*a.Checkin)
+	}
 	c.History = append(c.History, ev)
 	c.Version++
 	return c, ev, nil
@@ -300,6 +334,12 @@ func complete(c Case, a Act) error {
 		ok = a.Rect != nil && a.Rect.Body != "" && a.Rect.Content != "" && !a.Rect.Due.IsZero()
 	case ActAdopted:
 		ok = a.RectIndex >= 1 && a.RectIndex <= len(c.Rectifications) && c.Rectifications[a.RectIndex-1].Adopted.IsZero()
+	case ActFollowup:
+		ok = len(a.Plan) == 1 && !a.Plan[0].IsZero() && !c.CheckinsOff
+	case ActVisit:
+		ok = a.Visit != nil && a.Visit.Who != "" && !a.Visit.Date.IsZero()
+	case ActCheckin:
+		ok = a.Checkin != nil && checkinStepValid(c, *a.Checkin)
 	}
 	if !ok {
 		return ErrIncomplete
@@ -327,5 +367,7 @@ func dateOf(t time.Time) time.Time {
 func cloneCase(c Case) Case {
 	c.History = slices.Clone(c.History)
 	c.Rectifications = slices.Clone(c.Rectifications)
+	c.Checkins = slices.Clone(c.Checkins)
+	c.Visits = slices.Clone(c.Visits)
 	return c
 }

@@ -208,7 +208,7 @@ func (e *Engine) timeline(c Case) []Text {
 	var out []Text
 	for _, ev := range c.History {
 		switch ev.Action {
-		case ActNote, ActAssign, ActRectify, ActAdopted, ActReply:
+		case ActNote, ActAssign, ActRectify, ActAdopted, ActReply, ActFollowup, ActVisit, ActCheckin:
 			continue
 		}
 		out = append(out, T("timeline.line", "Date", ev.Time.In(e.cfg.Location).Format("2006-01-02")).Ref("Step", "timeline."+string(ev.Action)).Line())

@@ -74,10 +74,12 @@ type Kind int
 
 // The kinds of input.
 const (
-	KindText        Kind = iota // Text holds what the user typed (commands included)
-	KindButton                  // Data holds the pressed button's callback data
-	KindAttachment              // Attachment holds a photo or file
-	KindUnsupported             // Unsupported names what it was (voice, sticker…)
+	KindText          Kind = iota // Text holds what the user typed (commands included)
+	KindButton                    // Data holds the pressed button's callback data
+	KindAttachment                // Attachment holds a photo or file
+	KindUnsupported               // Unsupported names what it was (voice, sticker…)
+	KindTimer                     // Job fell due (ChatID is Job.Chat); processed as the system
+	KindUndeliverable             // Telegram refused a proactive delivery for good; Data is its About
 )
 
 // Attachment is a photo or document a petitioner sent. FileID is the transport's
@@ -103,6 +105,7 @@ type Input struct {
 	Data        string
 	Attachment  Attachment
 	Unsupported string
+	Job         Job // KindTimer: the job that fell due
 }
 
 // Key is the session an input belongs to: the private chat's, or in the staff group the

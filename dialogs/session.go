@@ -24,6 +24,9 @@ type Session struct {
 	// Relay is a case whose staff the petitioner chose to write to: their next message
 	// goes there.
 	Relay string `json:"relay,omitempty"`
+	// Checkin is the check-in ("<case>:<n>") the petitioner just answered: their next
+	// message is its comment, passed to the case's staff.
+	Checkin string `json:"checkin,omitempty"`
 	// Form is a staff user's action in progress, asking its details one by one.
 	Form *StaffForm `json:"form,omitempty"`
 	// Story is what a petitioner's story told, while a question about it is pending.

@@ -17,12 +17,13 @@ import (
 var staffCommands = map[string]bool{
 	"/help": false, "/queue": false, "/mine": false, "/case": false, "/assign": false, "/note": false,
 	"/reply": false, "/stats": false, "/export": false, "/audit": false, "/kbstats": false,
+	"/followup": false, "/followups": false,
 	"/find": true, "/register": true, "/cancel": true,
 }
 
 // StaffCommandNames lists the staff commands, for the transport's command menu.
 func StaffCommandNames() []string {
-	return []string{"queue", "mine", "case", "find", "assign", "note", "reply", "register", "stats", "export", "audit", "kbstats", "help"}
+	return []string{"queue", "mine", "case", "find", "assign", "note", "reply", "register", "followup", "followups", "stats", "export", "audit", "kbstats", "help"}
 }
 
 // PetitionerCommandNames lists the petitioners' commands, for the transport's command menu.
@@ -137,6 +138,10 @@ func (e *Engine) staffCommand(ctx context.Context, r *replies, s *Session, in In
 		return e.audit(ctx, r, in, arg)
 	case "/kbstats":
 		return e.kbStats(ctx, r, in.UserID)
+	case "/followup":
+		return e.addFollowup(ctx, r, in, arg)
+	case "/followups":
+		return e.followups(ctx, r)
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ const (
 	stepDue                         // a date today or later
 	stepAppointment                 // a date today or later and a time of day
 	stepChoice                      // one of choices, by button
+	stepDate                        // a date today or earlier
 )
 
 // formStep is one question of a form; its prompt is "form.<form>.<id>".
@@ -58,6 +59,7 @@ var forms = map[Action][]formStep{
 	ActExtend:  {{id: "due", kind: stepDue}, textStep("approval", 200)},
 	ActMessage: {textStep("text", 2000)},
 	ActNote:    {textStep("text", 2000)},
+	ActVisit:   {{id: "date", kind: stepDate}, textStep("who", 200)},
 	ActSubmit:  registerForm,
 }
 
@@ -225,6 +227,12 @@ func (e *Engine) stepValue(st formStep, c Case, text string, pressed bool) (stri
 		return "", ptr(T("stale"))
 	}
 	switch st.kind {
+	case stepDate:
+		d, err := parse.ParseDate(text, e.today())
+		if err != nil {
+			return "", ptr(T("err." + parse.Code(err)))
+		}
+		return parse.FormatDate(d), nil
 	case stepDue:
 		d, err := parse.ParseDue(text, e.today())
 		if err != nil {
@@ -289,6 +297,8 @@ func (e *Engine) formDone(ctx context.Context, r *replies, in Input, f *StaffFor
 		a.Due, a.Note = dueDate(v["due"]), v["approval"]
 	case ActMessage, ActNote:
 		a.Note = v["text"]
+	case ActVisit:
+		a.Visit, a.Note = &Visit{Date: dueDate(v["date"]), Who: v["who"]}, v["who"]
 	}
 	return e.staffApply(r, c, a)
 }

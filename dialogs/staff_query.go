@@ -79,6 +79,13 @@ func (e *Engine) showCase(ctx context.Context, r *replies, in Input, arg string)
 			who = "—"
 		}
 		t := T("case.event", "Time", e.formatTime(ev.Time), "Who", orDash(who), "Note", ev.Note).Ref("Action", "act."+string(ev.Action))
+		if n, what, ok := strings.Cut(ev.Note, ":"); ev.Action == ActCheckin && ok {
+			key := "checkin.result." + what
+			if what == "sent" || what == "reminded" {
+				key = "checkin.step." + what
+			}
+			t = T("case.checkin_event", "Time", e.formatTime(ev.Time), "N", n).Ref("What", key)
+		}
 		parts = append(parts, t.Line())
 	}
 	r.say(parts...)

@@ -23,6 +23,42 @@ type Stats struct {
 	RectIssued     int
 	RectAdopted    int
 	RectOverdue    int // not adopted and past their deadline
+	Checkins       CheckinStats
+}
+
+// CheckinStats count follow-up check-ins by what became of them.
+type CheckinStats struct {
+	Sent        int // sent at least once
+	Answered    int // answered fully, partly or not at all
+	Fully       int
+	Partly      int
+	NotAtAll    int
+	Stopped     int // the petitioner asked for no more check-ins
+	NoResponse  int
+	Unreachable int
+}
+
+func (cs *CheckinStats) add(ci Checkin) {
+	if !ci.Sent.IsZero() {
+		cs.Sent++
+	}
+	switch ci.Result {
+	case CheckinFully:
+		cs.Fully++
+	case CheckinPartly:
+		cs.Partly++
+	case CheckinNotAtAll:
+		cs.NotAtAll++
+	case CheckinStopped:
+		cs.Stopped++
+	case CheckinNoResponse:
+		cs.NoResponse++
+	case CheckinUnreachable:
+		cs.Unreachable++
+	}
+	if ci.Result == CheckinFully || ci.Result == CheckinPartly || ci.Result == CheckinNotAtAll {
+		cs.Answered++
+	}
 }
 
 // ComputeStats counts cases as of now, in loc.
@@ -51,6 +87,9 @@ func ComputeStats(cases []Case, now time.Time, loc *time.Location) Stats {
 			}
 			closed++
 			closedDays += daysBetween(c.Submitted, c.Closed, loc)
+		}
+		for _, ci := range c.Checkins {
+			st.Checkins.add(ci)
 		}
 		for _, rc := range c.Rectifications {
 			st.RectIssued++
@@ -105,6 +144,10 @@ func (e *Engine) stats(ctx context.Context, r *replies) error {
 		"Avg", strconv.FormatFloat(st.AvgDaysToClose, 'f', 1, 64)))
 	parts = append(parts, T("stats.rect", "Issued", strconv.Itoa(st.RectIssued), "Adopted", strconv.Itoa(st.RectAdopted),
 		"Overdue", strconv.Itoa(st.RectOverdue)).Line())
+	ci := st.Checkins
+	parts = append(parts, T("stats.checkins", "Sent", strconv.Itoa(ci.Sent), "Answered", strconv.Itoa(ci.Answered),
+		"Fully", strconv.Itoa(ci.Fully), "Partly", strconv.Itoa(ci.Partly), "NotAtAll", strconv.Itoa(ci.NotAtAll),
+		"NoResponse", strconv.Itoa(ci.NoResponse), "Unreachable", strconv.Itoa(ci.Unreachable), "Stopped", strconv.Itoa(ci.Stopped)).Line())
 	parts = append(parts, retentionStats(all, e.now(), e.cfg.CaseRetention))
 	r.say(parts...)
 	return nil

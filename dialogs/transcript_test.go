@@ -42,6 +42,10 @@ import (
 //	                  cases=N: cases submitted; status=x: the newest case's status;
 //	                  audit=N: entries in the audit log)
 //	@ today DATE      the date from now on; @ lang CODE the client's language
+//	>t DATE HH:MM     time passes until then: what falls due meanwhile happens, in order
+//	                  (check-ins, reminders, the digest), as the running bot would do it
+//	? checkinN=x      the newest case's check-in N: planned, sent, reminded or its result
+//	? jobs=N          timed jobs pending
 //
 // Run with -update to rewrite the "<" lines from what the bot says (then read the diff).
 var update = flag.Bool("update", false, "rewrite transcript expectations")
@@ -107,6 +111,11 @@ var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 // newHarness builds the engine on a fresh key prefix; withKB adds the embedded knowledge
 // base (transcripts named kb_*.txt).
 func newHarness(t *testing.T, withKB bool) *harness {
+	return newHarnessFollowup(t, withKB, dialogs.Followup{})
+}
+
+// newHarnessFollowup is newHarness with the timed messages configured as f.
+func newHarnessFollowup(t *testing.T, withKB bool, f dialogs.Followup) *harness {
 	rdb, prefix := redistest.New(t)
 	h := &harness{t: t, rdb: rdb, prefix: prefix, now: time.Date(2026, 11, 27, 10, 0, 0, 0, shanghai),
 		render: testRenderer(t), last: map[string]dialogs.Message{}}
@@ -125,6 +134,7 @@ func newHarness(t *testing.T, withKB bool) *harness {
 		Procuratorate: dialogs.Procuratorate{Name: "测试市人民检察院", Address: "测试路1号", Phone: "0857-1234567"},
 		NewID:         func() string { ids++; return "draft" + strconv.Itoa(ids) },
 		StaffUserIDs:  []int64{staffUser, otherStaff},
+		Followup:      f,
 	}, h.db, kb)
 	h.svc = &dialogs.Service{Engine: engine, Store: h.db}
 	return h
@@ -152,6 +162,44 @@ func (h *harness) send(actor string, in dialogs.Input) []string {
 	if err != nil {
 		h.t.Fatalf("process: %v", err)
 	}
+	return h.lines(res)
+}
+
+// fire moves the clock to now and fires every job due by then, in due order, as the
+// scheduler would, and returns what the bot did.
+func (h *harness) fire(now time.Time) []string {
+	ctx := context.Background()
+	h.now = now
+	var out []string
+	for round := 0; round < 20; round++ {
+		jobs, err := h.db.PendingJobs(ctx)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		fired := 0
+		for _, j := range jobs {
+			if j.Due.After(now) {
+				break
+			}
+			res, err := h.svc.Process(ctx, j.UpdateID(), dialogs.Input{Kind: dialogs.KindTimer, ChatID: j.Chat, Job: j})
+			if err != nil {
+				h.t.Fatalf("fire %s: %v", j.ID, err)
+			}
+			out = append(out, h.lines(res)...)
+			fired++
+		}
+		if fired == 0 {
+			return out
+		}
+	}
+	h.t.Fatal("jobs keep falling due")
+	return nil
+}
+
+// lines turns what processing an input did into "<" lines, and acknowledges the
+// deliveries as sent.
+func (h *harness) lines(res dialogs.Result) []string {
+	ctx := context.Background()
 	var out []string
 	for _, b := range res.Batches {
 		for _, it := range b.Items {
@@ -307,6 +355,12 @@ func (h *harness) check(line string) {
 			h.t.Fatal(err)
 		}
 		got = strconv.Itoa(len(entries))
+	case "jobs":
+		jobs, err := h.db.PendingJobs(ctx)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		got = strconv.Itoa(len(jobs))
 	case "cases", "status":
 		cs, err := h.db.ByChat(ctx, petitionerChat)
 		if err != nil {
@@ -317,13 +371,38 @@ func (h *harness) check(line string) {
 			got = string(cs[0].Status)
 		}
 	default:
-		if s.Draft != nil {
+		if n, ok := strings.CutPrefix(name, "checkin"); ok {
+			got = h.checkin(n)
+		} else if s.Draft != nil {
 			got = s.Draft.Values[name]
 		}
 	}
 	if got != want {
 		h.t.Errorf("? %s: got %q", line, got)
 	}
+}
+
+// checkin describes check-in n of the newest case.
+func (h *harness) checkin(n string) string {
+	cs, err := h.db.ByChat(context.Background(), petitionerChat)
+	if err != nil || len(cs) == 0 {
+		h.t.Fatalf("no case (%v)", err)
+	}
+	for _, ci := range cs[0].Checkins {
+		if strconv.Itoa(ci.N) != n {
+			continue
+		}
+		switch {
+		case ci.Result != "":
+			return string(ci.Result)
+		case !ci.Reminded.IsZero():
+			return "reminded"
+		case !ci.Sent.IsZero():
+			return "sent"
+		}
+		return "planned " + ci.Due.In(shanghai).Format("2006-01-02 15:04")
+	}
+	return "none"
 }
 
 func runTranscript(t *testing.T, path string) {
@@ -361,6 +440,21 @@ func runTranscript(t *testing.T, path string) {
 				t.Errorf("%s:%d:\n want %s\n  got %s", path, n+1, line, got[0])
 			}
 			got = got[1:]
+			continue
+		case strings.HasPrefix(line, ">t "):
+			at, err := time.ParseInLocation("2006-01-02 15:04", strings.TrimSpace(line[3:]), shanghai)
+			if err != nil {
+				t.Fatalf("%s:%d: %v", path, n+1, err)
+			}
+			if !*update {
+				flushGot()
+			}
+			out = append(out, line)
+			got = append(got, h.fire(at)...)
+			if *update {
+				out = append(out, got...)
+				got = nil
+			}
 			continue
 		case strings.HasPrefix(line, ">"):
 			actor, text, ok := strings.Cut(line[1:], " ")

@@ -11,11 +11,14 @@ import (
 // audit entry. A refusal of the workflow is returned as Apply's error, with nothing
 // recorded.
 func (e *Engine) act(r *replies, c Case, a Act) (Case, error) {
+	if a.Action == ActClose && a.Outcome.Resolved() && c.ChatID != 0 && !c.CheckinsOff && a.Plan == nil {
+		a.Plan = e.checkinPlan(a.At)
+	}
 	nc, ev, err := Apply(c, a)
 	if err != nil {
 		return c, err
 	}
-	r.writeCase(nc, c.Version)
+	e.write(r, c, nc)
 	r.send(e.cardDelivery(nc))
 	if nc.ChatID != 0 && a.Role != RolePetitioner {
 		if m, ok := e.notice(nc, ev); ok {

@@ -17,6 +17,7 @@ type Options struct {
 	DraftTTL   time.Duration    // a draft's reserved case number is kept this long; default SessionTTL
 	CasePrefix string           // case numbers "<CasePrefix>-<year>-<NNNNNN>"; default "JC"
 	Lease      time.Duration    // how long a sender's claim on deliveries lasts unrenewed; default 5s
+	JobLease   time.Duration    // how long a scheduler's claim on a due job lasts; default DefaultJobLease
 	Now        func() time.Time // default time.Now
 	// Keys encrypts every record and keys the lookup hashes; nil stores plain JSON (only
 	// for the console demo: see Keyring).
@@ -68,6 +69,9 @@ func New(rdb redis.UniversalClient, opt Options) *DB {
 	}
 	if opt.Lease <= 0 {
 		opt.Lease = DefaultLease
+	}
+	if opt.JobLease <= 0 {
+		opt.JobLease = DefaultJobLease
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now

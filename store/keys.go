@@ -58,3 +58,10 @@ const (
 
 // chatHashes are the keyed hashes naming a chat in index keys, the current key's first.
 func (db *DB) chatHashes(chat int64) []string { return db.opt.Keys.hashes(hashChat, id(chat)) }
+
+func (k keys) jobsDue() string            { return k.base() + "jobs" }     // job id → when a scheduler may take it
+func (k keys) jobsRec() string            { return k.base() + "jobs:rec" } // job id → the job
+func (k keys) jobsAt() string             { return k.base() + "jobs:at" }  // job id → its due time, unix ms (plain, for scripts)
+func (k keys) paceAll() string            { return k.base() + "pace" }
+func (k keys) paceChat(chat int64) string { return k.base() + "pace:" + id(chat) }
+func (k keys) paceFire() string           { return k.base() + "pace-fire" }

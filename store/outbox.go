@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -69,8 +70,7 @@ func (db *DB) Claim(ctx context.Context, max int) ([]dialogs.Batch, time.Time, e
 		if !ok {
 			return nil, time.Time{}, fmt.Errorf("outbox: bad recipient %q", name)
 		}
-		parts, _ := strconv.Atoi(fmt.Sprint(res[1]))
-		items, err := db.decodeItems(name, res[2], parts)
+		items, err := db.decodeItems(name, res[2], res[1])
 		if err != nil {
 			return nil, time.Time{}, err
 		}
@@ -140,8 +140,7 @@ func (db *DB) Done(ctx context.Context, b dialogs.Batch, s dialogs.Sent) (dialog
 	case 0:
 		return dialogs.Batch{}, false, nil
 	}
-	parts, _ := strconv.Atoi(fmt.Sprint(res[1]))
-	items, err := db.decodeItems(name, res[2], parts)
+	items, err := db.decodeItems(name, res[2], res[1])
 	if err != nil {
 		return dialogs.Batch{}, false, err
 	}
@@ -186,10 +185,30 @@ func (db *DB) Progress(ctx context.Context, b dialogs.Batch, deliveryID string, 
 	return db.lease(ctx, b, strconv.Itoa(parts))
 }
 
-// decodeItems decodes a script's list of stored deliveries; the first has parts sent. A
-// delivery that cannot be decoded can never be sent: it stays in the batch with an empty
-// message, and the sender drops it.
-func (db *DB) decodeItems(name string, raw any, parts int) ([]dialogs.Pending, error) {
+// Mark records that the head delivery is being sent (on) or clears that record, renewing
+// the claim; see dialogs.Outbox. It shares the head's record with Progress: "f:<id>" in
+// place of the count of parts sent.
+func (db *DB) Mark(ctx context.Context, b dialogs.Batch, deliveryID string, on bool) error {
+	if len(b.Items) == 0 || b.Items[0].ID != deliveryID {
+		return fmt.Errorf("outbox: mark of %s, which is not the head of its batch", deliveryID)
+	}
+	v := "0"
+	if on {
+		v = flightMark + deliveryID
+	}
+	return db.lease(ctx, b, v)
+}
+
+// flightMark starts the head record of a delivery being sent.
+const flightMark = "f:"
+
+// decodeItems decodes a script's list of stored deliveries; head is the record of the
+// first one (parts sent, or in flight). A delivery that cannot be decoded can never be
+// sent: it stays in the batch with an empty message, and the sender drops it.
+func (db *DB) decodeItems(name string, raw, head any) ([]dialogs.Pending, error) {
+	h := fmt.Sprint(head)
+	parts, _ := strconv.Atoi(h)
+	flight, _ := strings.CutPrefix(h, flightMark)
 	list, _ := raw.([]any)
 	out := make([]dialogs.Pending, 0, len(list))
 	for i, r := range list {
@@ -201,6 +220,7 @@ func (db *DB) decodeItems(name string, raw any, parts int) ([]dialogs.Pending, e
 		p := dialogs.Pending{Delivery: d, Raw: s}
 		if i == 0 {
 			p.PartsSent = parts
+			p.InFlight = strings.HasPrefix(h, flightMark) && flight == d.ID
 		}
 		out = append(out, p)
 	}

@@ -34,6 +34,20 @@ type commitPlan struct {
 	Sets    []planSet   `json:"sets"`
 	Flags   []planFlag  `json:"flags"`
 	Out     []planQueue `json:"out"`
+	JZ      int         `json:"jz"` // the job schedule, when jobs change: jobs, jobs:rec, jobs:at
+	JR      int         `json:"jr"`
+	JA      int         `json:"ja"`
+	Fired   string      `json:"fired"`
+	FDue    string      `json:"fdue"`
+	Cancel  []string    `json:"cancel"`
+	Sched   []planJob   `json:"sched"`
+}
+
+// planJob schedules the job record ARGV[D] under ID, due at Due (unix ms).
+type planJob struct {
+	ID  string `json:"id"`
+	D   int    `json:"d"`
+	Due string `json:"due"`
 }
 
 type planCase struct {

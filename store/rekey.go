@@ -124,6 +124,8 @@ func (db *DB) rekeyKey(ctx context.Context, key string, st *rekeyRun) error {
 		return db.rekeyList(ctx, key, "", st)
 	case kind == "q":
 		return db.rekeyList(ctx, key, db.keys.lease(strings.TrimPrefix(rest, "q:")), st)
+	case key == db.keys.jobsRec():
+		return db.rekeyJobs(ctx, st)
 	}
 	return nil
 }

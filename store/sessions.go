@@ -143,6 +143,21 @@ for _, f in ipairs(p.flags) do
   changed(KEYS[f.k])
   redis.call('PEXPIRE', KEYS[f.k], p.sttl)
 end
+if p.fired ~= '' and redis.call('HGET', KEYS[p.ja], p.fired) == p.fdue then
+  redis.call('HDEL', KEYS[p.jr], p.fired)
+  redis.call('HDEL', KEYS[p.ja], p.fired)
+  redis.call('ZREM', KEYS[p.jz], p.fired)
+end
+for _, id in ipairs(p.cancel) do
+  redis.call('HDEL', KEYS[p.jr], id)
+  redis.call('HDEL', KEYS[p.ja], id)
+  redis.call('ZREM', KEYS[p.jz], id)
+end
+for _, j in ipairs(p.sched) do
+  redis.call('HSET', KEYS[p.jr], j.id, ARGV[j.d])
+  redis.call('HSET', KEYS[p.ja], j.id, j.due)
+  redis.call('ZADD', KEYS[p.jz], j.due, j.id)
+end
 local out = {1, tonumber(redis.call('HGET', KEYS[p.p], 'pv') or '0')}
 for _, q in ipairs(p.out) do
   local before = redis.call('LLEN', KEYS[q.q])
@@ -205,6 +220,7 @@ func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string,
 		Token: token(), LeaseMS: db.opt.Lease.Milliseconds(), Due: now.Add(db.opt.Lease).UnixMilli(),
 		Cases: []planCase{}, Del: []int{}, LRem: []planPush{}, ZAdd: []planZ{}, ZRem: []planZ{}, SAdd: []planZ{}, ZIncr: []planZ{},
 		Push: []planPush{}, Sets: []planSet{}, Flags: []planFlag{}, Out: []planQueue{},
+		Cancel: []string{}, Sched: []planJob{},
 	}
 	if fx.Forget != nil {
 		if err := db.planForget(ctx, pl, &p, *fx.Forget); err != nil {
@@ -237,6 +253,9 @@ func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string,
 		}
 	}
 	if err := db.planOut(pl, &p, fx.Deliveries); err != nil {
+		return nil, err
+	}
+	if err := db.planJobs(pl, &p, fx); err != nil {
 		return nil, err
 	}
 	raw, err := json.Marshal(p)
@@ -392,8 +411,7 @@ func (db *DB) claimed(ctx context.Context, p commitPlan, claims []any) ([]dialog
 		if q == nil {
 			return nil, fmt.Errorf("commit: claim of unknown recipient %q", name)
 		}
-		parts, _ := strconv.Atoi(fmt.Sprint(f[1]))
-		older, err := db.decodeItems(name, f[2], parts)
+		older, err := db.decodeItems(name, f[2], f[1])
 		if err != nil {
 			return nil, err
 		}

@@ -95,6 +95,14 @@ func (s *Server) Calls(method string) []url.Values {
 	return out
 }
 
+// CallTimes returns when each request counted by Requests(method) arrived, by the
+// Server's own clock, in the order (and with the indexes) of Calls(method).
+func (s *Server) CallTimes(method string) []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.times[strings.ToLower(method)]...)
+}
+
 // AnsweredCallbacks returns the callback query ids answered successfully, in order.
 func (s *Server) AnsweredCallbacks() []string {
 	s.mu.Lock()

@@ -6,7 +6,7 @@
 // the real API refuses (texts over 4096 UTF-16 units, bad HTML, callback data over 64 bytes,
 // unknown chats, migrated groups). Tests inject user activity with SendText, PressButton and
 // friends, inject failures with FailNext, and inspect what the bot did with Sent, Requests,
-// Calls and AnsweredCallbacks. Every method is safe for concurrent use.
+// Calls, CallTimes (when each request arrived) and AnsweredCallbacks. Every method is safe for concurrent use.
 //
 // Typical use:
 //
@@ -171,6 +171,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests[key]++
 	s.calls[key] = append(s.calls[key], params)
+	s.times[key] = append(s.times[key], s.cfg.now())
 	f, failing := s.takeFailureLocked(key)
 	s.notifyLocked()
 	h, known := handlers[key]

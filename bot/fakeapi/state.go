@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // state is everything the Server remembers; guarded by Server.mu.
@@ -24,8 +25,9 @@ type state struct {
 	answered     []string
 	requests     map[string]int // lower-case method → count
 	calls        map[string][]url.Values
-	failures     map[string][]failure // lower-case method or "*" → queue
-	counter      int                  // for unique file and callback ids
+	times        map[string][]time.Time // arrival of each request in calls, by the Server's clock
+	failures     map[string][]failure   // lower-case method or "*" → queue
+	counter      int                    // for unique file and callback ids
 }
 
 func newState() state {
@@ -38,6 +40,7 @@ func newState() state {
 		callbacks:    map[string]bool{},
 		requests:     map[string]int{},
 		calls:        map[string][]url.Values{},
+		times:        map[string][]time.Time{},
 		failures:     map[string][]failure{},
 	}
 }

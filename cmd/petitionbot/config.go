@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/petitionbot/petitionbot/dialogs"
 	"github.com/petitionbot/petitionbot/store"
 )
 
@@ -32,6 +33,14 @@ type config struct {
 	DataKey      []byte   // DATA_KEY; nil only in the console demo
 	PreviousKeys [][]byte // DATA_KEY_PREVIOUS: still decrypt, never encrypt
 	Retention    time.Duration
+	Poll         bool // poll for updates (TELEGRAM_POLL)
+
+	FollowupOffsets  []time.Duration
+	FollowupHours    dialogs.Hours
+	FollowupReminder time.Duration
+	FollowupRate     float64 // proactive messages per second overall, every process together
+	DigestAt         string  // "HH:MM", "" for none
+	ReviewWarnDays   int
 }
 
 var casePrefixRE = regexp.MustCompile(`^[A-Z]{1,10}$`)
@@ -123,6 +132,7 @@ func parseConfig(getenv func(string) string) (config, []string) {
 	}
 	c.Retention = ret
 	problems = append(problems, parseKeys(&c, get)...)
+	parseFollowup(&c, get, bad)
 	return c, problems
 }
 

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // time zones inside a static image
 
@@ -28,7 +29,7 @@ var errUsage = errors.New("usage")
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := run(ctx, os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	err := run(ctx, os.Args, getenv, os.Stdin, os.Stdout, os.Stderr)
 	switch {
 	case err == nil:
 	case errors.Is(err, errUsage):
@@ -39,6 +40,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "petitionbot:", err)
 		os.Exit(1)
 	}
+}
+
+// getenv is os.Getenv, except that STAFF_DIGEST_AT set to the empty string reads "off"
+// (unset, it has its default).
+func getenv(name string) string {
+	v, ok := os.LookupEnv(name)
+	if name == "STAFF_DIGEST_AT" && ok && strings.TrimSpace(v) == "" {
+		return "off"
+	}
+	return v
 }
 
 // run is the whole program, so tests can run it in-process.
@@ -101,6 +112,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		Procuratorate: dialogs.Procuratorate{Name: cfg.ProcName, Address: cfg.ProcAddress, Phone: cfg.ProcPhone},
 		StaffUserIDs:  cfg.StaffUserIDs,
 		LLMProvider:   kc.provider(),
+		Followup: dialogs.Followup{Offsets: cfg.FollowupOffsets, Hours: cfg.FollowupHours, Reminder: cfg.FollowupReminder,
+			ReviewWarnDays: cfg.ReviewWarnDays, DigestAt: cfg.DigestAt},
 	}, db, kb)
 	svc := &dialogs.Service{Engine: engine, Store: db}
 
@@ -130,12 +143,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	tg, err := bot.NewTelegram(sendCtx, bot.TelegramConfig{
 		Token: cfg.Token, APIEndpoint: cfg.APIEndpoint, StaffChatID: cfg.StaffChatID, StaffUserIDs: cfg.StaffUserIDs,
 		StaffLang: cfg.DefaultLang, Location: cfg.Location,
-		PerChatRate: cfg.ChatRate, GlobalRate: cfg.GlobalRate, GroupPerMin: cfg.GroupRate,
+		PerChatRate: cfg.ChatRate, GlobalRate: cfg.GlobalRate, GroupPerMin: cfg.GroupRate, NoPoll: !cfg.Poll,
 		Observe: stats.observe,
 	}, svc, db, db, render, log)
 	if err != nil {
 		return err
 	}
+	tg.SetTimers(bot.Timers{Jobs: db, Fire: db.FirePacer(cfg.FollowupRate, bot.SlotTolerance), Send: db.Pacer(cfg.FollowupRate, bot.SlotTolerance), Digest: engine.DigestJob})
 	log.Info("petitionbot started on Telegram", "staff_chat", cfg.StaffChatID)
 	go eraseLoop(ctx, db, cfg.Retention, eraseEvery, log)
 	go func() {
