@@ -88,6 +88,15 @@ func (t *Telegram) input(ctx context.Context, u tgbotapi.Update) (dialogs.Input,
 			StaffChat: !cq.Message.Chat.IsPrivate(), Kind: dialogs.KindButton, Data: cq.Data,
 		}, true
 	}
+	if m := u.EditedMessage; m != nil {
+		// An edit cannot undo what the first version did: a private chat is told to send
+		// the correction anew; edits elsewhere are ignored.
+		if m.Chat == nil || !m.Chat.IsPrivate() {
+			return dialogs.Input{}, false
+		}
+		return dialogs.Input{ChatID: m.Chat.ID, UserID: userID(m.From), UserName: userName(m.From), LangCode: langCode(m.From),
+			Kind: dialogs.KindUnsupported, Unsupported: dialogs.UnsupportedEdit}, true
+	}
 	m := u.Message
 	if m == nil || m.Chat == nil {
 		return dialogs.Input{}, false

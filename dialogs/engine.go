@@ -94,12 +94,14 @@ func (e *Engine) today() time.Time {
 // (cases, the knowledge base); an error means such a read failed, and nothing must be
 // stored.
 func (e *Engine) Handle(ctx context.Context, s *Session, in Input) (Effects, error) {
+	in = in.cleaned()
 	r := &replies{lang: s.Lang, update: in.UpdateID, to: ToChat(in.ChatID), button: in.Kind == KindButton}
 	if r.lang == "" {
 		r.lang = MatchLang(in.LangCode, e.cfg.DefaultLang)
 	}
 	var err error
 	switch {
+	case e.refusedAtDoor(r, s, in):
 	case in.StaffChat:
 		err = e.staffChat(ctx, r, s, in)
 	case e.staffPrivate(in):
