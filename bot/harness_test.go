@@ -41,7 +41,9 @@ type harness struct {
 	svc       *dialogs.Service
 	logs      *logBuffer
 	log       *slog.Logger
-	poll      time.Duration // TelegramConfig.PollTimeout
+	poll      time.Duration  // TelegramConfig.PollTimeout
+	out       dialogs.Outbox // the senders' outbox; nil: db
+	tune      func(*bot.TelegramConfig)
 }
 
 // newHarness builds an installation. Options go to the fake API; a long poll wait there
@@ -87,11 +89,19 @@ type running struct {
 func (h *harness) start() *running {
 	h.t.Helper()
 	sendCtx, cancelSend := context.WithCancel(context.Background())
-	tg, err := bot.NewTelegram(sendCtx, bot.TelegramConfig{
+	cfg := bot.TelegramConfig{
 		Token: h.fake.Token(), APIEndpoint: h.fake.APIEndpoint(),
 		StaffChatID: staffChat, StaffLang: dialogs.LangEn, PollTimeout: h.poll,
 		PerChatRate: 1000, GlobalRate: 1000, GroupPerMin: 60000, Lease: leaseForTests, SweepEvery: 300 * time.Millisecond,
-	}, h.svc, h.db, h.db, h.render, h.log)
+	}
+	if h.tune != nil {
+		h.tune(&cfg)
+	}
+	var out dialogs.Outbox = h.db
+	if h.out != nil {
+		out = h.out
+	}
+	tg, err := bot.NewTelegram(sendCtx, cfg, h.svc, out, h.db, h.render, h.log)
 	if err != nil {
 		cancelSend()
 		h.t.Fatalf("NewTelegram: %v", err)
