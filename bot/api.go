@@ -38,7 +38,7 @@ func NewAPI(ctx context.Context, token, endpoint string, timeout time.Duration) 
 		endpoint = tgbotapi.APIEndpoint
 	}
 	bot, err := tgbotapi.NewBotAPIWithClient(token, endpoint, ctxClient{ctx: ctx, c: &http.Client{Timeout: timeout}, token: token})
-	if err != nil && token != "" {
+	if err != nil && token != "" && strings.Contains(err.Error(), token) { // else keep its type
 		return nil, errors.New(strings.ReplaceAll(err.Error(), token, "<token>"))
 	}
 	return bot, err
