@@ -70,7 +70,9 @@ func TestTokenNeverPrinted(t *testing.T) {
 	stderr := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"petitionbot"}, getenv, strings.NewReader(""), &bytes.Buffer{}, stderr) }()
+	go func() {
+		done <- run(ctx, []string{"petitionbot"}, getenv, strings.NewReader(""), &bytes.Buffer{}, stderr)
+	}()
 	deadline := time.Now().Add(wait)
 	for !strings.Contains(stderr.String(), "the Bot API is not reachable") && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
