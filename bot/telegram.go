@@ -51,6 +51,7 @@ type Telegram struct {
 	limits *limits
 	disp   *dispatcher[int64]  // handles updates, per chat in order
 	sends  *dispatcher[string] // delivers, per recipient in order, apart from handling
+	floods *floods             // how fast each private chat sends
 
 	mu        sync.Mutex
 	staffChat int64
@@ -81,7 +82,7 @@ func NewTelegram(sendCtx context.Context, cfg TelegramConfig, svc *dialogs.Servi
 	return &Telegram{
 		cfg: cfg, svc: svc, out: out, moves: moves, render: r, log: log,
 		send: send, limits: newLimits(cfg.PerChatRate, cfg.GlobalRate, cfg.GroupPerMin),
-		disp: newDispatcher[int64](log), sends: newDispatcher[string](log), staffChat: cfg.StaffChatID,
+		disp: newDispatcher[int64](log), sends: newDispatcher[string](log), floods: newFloods(), staffChat: cfg.StaffChatID,
 	}, nil
 }
 

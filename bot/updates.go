@@ -24,6 +24,7 @@ func (t *Telegram) dispatch(ctx context.Context, u tgbotapi.Update, stored func(
 		stored()
 		return
 	}
+	t.noteFlood(ctx, in)
 	t.disp.do(in.ChatID, func() {
 		once := sync.OnceFunc(stored)
 		defer once() // even if handling panicked, the poller must go on
