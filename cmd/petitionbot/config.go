@@ -24,9 +24,11 @@ type config struct {
 	ProcName     string
 	ProcAddress  string
 	ProcPhone    string
-	ChatRate     float64 // messages per second to one chat
-	GlobalRate   float64 // messages per second overall
-	GroupRate    float64 // messages per minute into a group
+	ChatRate     float64       // messages per second to one chat
+	GlobalRate   float64       // messages per second overall
+	GroupRate    float64       // messages per minute into a group
+	OutboxLease  time.Duration // a sender's claim on deliveries; 0: the store's default
+	OutboxSweep  time.Duration // the longest wait between looks for undelivered messages; 0: the default
 }
 
 var casePrefixRE = regexp.MustCompile(`^[A-Z]{1,10}$`)
@@ -100,6 +102,19 @@ func parseConfig(getenv func(string) string) (config, []string) {
 				continue
 			}
 			*r.dst = f
+		}
+	}
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+	}{{"OUTBOX_LEASE", &c.OutboxLease}, {"OUTBOX_SWEEP", &c.OutboxSweep}} {
+		if v := get(d.name, ""); v != "" {
+			dur, err := time.ParseDuration(v)
+			if err != nil || dur < 50*time.Millisecond || dur > time.Hour {
+				bad("%s must be a duration from 50ms to 1h such as 5s, got %q", d.name, v)
+				continue
+			}
+			*d.dst = dur
 		}
 	}
 	ttl, err := parseTTL(get("DRAFT_TTL", "7d"))

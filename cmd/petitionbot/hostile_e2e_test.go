@@ -3,6 +3,7 @@ package main
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,14 +13,23 @@ import (
 	"github.com/petitionbot/petitionbot/locales"
 )
 
-// say renders a locale key (without arguments) as the petitioner reads it, in Chinese.
-func say(t *testing.T, key string, kv ...string) string {
+var (
+	renderOnce sync.Once
+	renderer   *bot.Renderer
+)
+
+// say renders a locale key as the petitioner reads it, in Chinese.
+func say(t testing.TB, key string, kv ...string) string {
 	t.Helper()
-	b, err := locales.Bundle()
-	if err != nil {
-		t.Fatal(err)
+	renderOnce.Do(func() {
+		if b, err := locales.Bundle(); err == nil {
+			renderer = bot.NewRenderer(b)
+		}
+	})
+	if renderer == nil {
+		t.Fatal("the locales do not load")
 	}
-	html, err := bot.NewRenderer(b).HTML(dialogs.Message{Lang: dialogs.LangZh, Parts: []dialogs.Text{dialogs.T(key, kv...)}})
+	html, err := renderer.HTML(dialogs.Message{Lang: dialogs.LangZh, Parts: []dialogs.Text{dialogs.T(key, kv...)}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	defer closeRedis()
 
-	db := store.New(rdb, store.Options{Prefix: cfg.RedisPrefix, SessionTTL: cfg.DraftTTL, CasePrefix: cfg.CasePrefix})
+	db := store.New(rdb, store.Options{Prefix: cfg.RedisPrefix, SessionTTL: cfg.DraftTTL, CasePrefix: cfg.CasePrefix, Lease: cfg.OutboxLease})
 	kb, ix, err := openKnowledge(kc, db)
 	if err != nil {
 		return err
@@ -116,6 +116,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			Token: cfg.Token, APIEndpoint: cfg.APIEndpoint, StaffChatID: cfg.StaffChatID, StaffUserIDs: cfg.StaffUserIDs,
 			StaffLang: cfg.DefaultLang, Location: cfg.Location,
 			PerChatRate: cfg.ChatRate, GlobalRate: cfg.GlobalRate, GroupPerMin: cfg.GroupRate,
+			Lease: cfg.OutboxLease, SweepEvery: cfg.OutboxSweep,
 		}, svc, db, db, render, log)
 	})
 	if errors.Is(err, errStopped) {
