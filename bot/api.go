@@ -30,14 +30,22 @@ func (c ctxClient) Do(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
+// maxConcurrentCalls bounds the Bot API requests in flight at once, and sizes the pool of
+// keep-alive connections so that concurrent senders reuse connections instead of dialling.
+const maxConcurrentCalls = 64
+
 // NewAPI connects to the Bot API at endpoint ("http://host:port/bot%s/%s"; empty for
 // Telegram's own) and checks the token with getMe. Requests made through the returned API
-// end when ctx does or after timeout.
+// end when ctx does or after timeout; they share a pool of keep-alive connections.
 func NewAPI(ctx context.Context, token, endpoint string, timeout time.Duration) (*tgbotapi.BotAPI, error) {
 	if endpoint == "" {
 		endpoint = tgbotapi.APIEndpoint
 	}
-	bot, err := tgbotapi.NewBotAPIWithClient(token, endpoint, ctxClient{ctx: ctx, c: &http.Client{Timeout: timeout}, token: token})
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConns = 2 * maxConcurrentCalls
+	transport.MaxIdleConnsPerHost = maxConcurrentCalls
+	client := &http.Client{Timeout: timeout, Transport: transport}
+	bot, err := tgbotapi.NewBotAPIWithClient(token, endpoint, ctxClient{ctx: ctx, c: client, token: token})
 	if err != nil && token != "" && strings.Contains(err.Error(), token) { // else keep its type
 		return nil, errors.New(strings.ReplaceAll(err.Error(), token, "<token>"))
 	}

@@ -4,49 +4,121 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 )
 
 // dispatcher runs jobs one at a time per key (a chat, a recipient), in the order given, and
-// different keys concurrently. A key's goroutine exists only while it has work.
+// different keys concurrently, on at most max workers (0: no bound). Keys take turns: a
+// worker runs one job of a key, then the key goes to the back of the line if it has more,
+// so one busy key cannot hold a worker from the others. Workers are reused, and exit after
+// workerIdle without work: under load goroutines (and the stacks they grew) are not made
+// anew for every update.
 type dispatcher[K comparable] struct {
-	log    *slog.Logger
-	mu     sync.Mutex
-	queues map[K][]func()
-	wg     sync.WaitGroup
+	log     *slog.Logger
+	max     int
+	mu      sync.Mutex
+	queues  map[K][]func() // keys with work, waiting or running
+	ready   []K            // keys with work and no worker, in turn
+	workers int
+	idle    int
+	signal  chan struct{}  // wakes an idle worker
+	wg      sync.WaitGroup // counts keys with work
 }
 
-func newDispatcher[K comparable](log *slog.Logger) *dispatcher[K] {
-	return &dispatcher[K]{log: log, queues: map[K][]func(){}}
+// workerIdle is how long an idle worker waits for work before it exits.
+const workerIdle = 10 * time.Second
+
+func newDispatcher[K comparable](log *slog.Logger, max int) *dispatcher[K] {
+	return &dispatcher[K]{log: log, max: max, queues: map[K][]func(){}, signal: make(chan struct{}, 1024)}
 }
 
 // do queues job for key.
 func (d *dispatcher[K]) do(key K, job func()) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	q, running := d.queues[key]
+	q, known := d.queues[key]
 	d.queues[key] = append(q, job)
-	if running {
+	if known {
+		d.mu.Unlock()
 		return
 	}
 	d.wg.Add(1)
-	go d.run(key)
+	d.ready = append(d.ready, key)
+	wake := d.idle > 0 // an idle worker takes it; else a new one, or a busy one in turn
+	spawn := !wake && (d.max == 0 || d.workers < d.max)
+	if spawn {
+		d.workers++
+	}
+	d.mu.Unlock()
+	switch {
+	case spawn:
+		go d.worker()
+	case wake:
+		select {
+		case d.signal <- struct{}{}:
+		default: // enough wake-ups are pending already
+		}
+	}
 }
 
-func (d *dispatcher[K]) run(key K) {
-	defer d.wg.Done()
+// worker runs the keys' jobs in turn, then waits for more.
+func (d *dispatcher[K]) worker() {
+	idle := time.NewTimer(workerIdle)
+	defer idle.Stop()
 	for {
-		d.mu.Lock()
-		q := d.queues[key]
-		if len(q) == 0 {
-			delete(d.queues, key)
-			d.mu.Unlock()
-			return
+		if key, ok := d.next(); ok {
+			d.step(key)
+			continue
 		}
-		job := q[0]
-		d.queues[key] = q[1:]
-		d.mu.Unlock()
-		d.safely(key, job)
+		idle.Reset(workerIdle)
+		select {
+		case <-d.signal:
+			d.mu.Lock()
+			d.idle--
+			d.mu.Unlock()
+		case <-idle.C:
+			d.mu.Lock()
+			d.idle--
+			if len(d.ready) == 0 {
+				d.workers--
+				d.mu.Unlock()
+				return
+			}
+			d.mu.Unlock()
+		}
 	}
+}
+
+// next takes the next key in turn; when there is none the worker counts as idle.
+func (d *dispatcher[K]) next() (K, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.ready) == 0 {
+		d.idle++
+		var none K
+		return none, false
+	}
+	key := d.ready[0]
+	d.ready = d.ready[1:]
+	return key, true
+}
+
+// step runs key's next job; the key goes back in line if more wait, else it is done.
+func (d *dispatcher[K]) step(key K) {
+	d.mu.Lock()
+	job := d.queues[key][0]
+	d.mu.Unlock()
+	d.safely(key, job)
+	d.mu.Lock()
+	q := d.queues[key][1:]
+	if len(q) == 0 {
+		delete(d.queues, key)
+		d.mu.Unlock()
+		d.wg.Done()
+		return
+	}
+	d.queues[key] = q
+	d.ready = append(d.ready, key)
+	d.mu.Unlock()
 }
 
 // safely runs a job; a panic is logged and the key's next job runs. A job that signals

@@ -81,7 +81,9 @@ func (t *Telegram) call(ctx context.Context, chat int64, c tgbotapi.Chattable) (
 			return nil, err
 		}
 		var resp *tgbotapi.APIResponse
+		t.inFlight <- struct{}{}
 		resp, err = t.send.Request(c)
+		<-t.inFlight
 		if err == nil {
 			return resp, nil
 		}
@@ -120,9 +122,15 @@ func (t *Telegram) parts(m dialogs.Message) []string {
 // parts (sent before) and calls sent after each accepted part but the last. It returns the
 // id of the last message sent.
 func (t *Telegram) deliver(ctx context.Context, chat int64, m dialogs.Message, skip int, sent func(n int)) (int, error) {
+	resp, err := t.deliverParts(ctx, chat, m, t.parts(m), skip, sent)
+	return messageID(resp), err
+}
+
+// deliverParts is deliver with the message already rendered into parts; it returns the
+// last part's response (its message id is decoded only by who needs it).
+func (t *Telegram) deliverParts(ctx context.Context, chat int64, m dialogs.Message, parts []string, skip int, sent func(n int)) (*tgbotapi.APIResponse, error) {
 	markup := t.keyboard(m)
-	parts := t.parts(m)
-	last := 0
+	var last *tgbotapi.APIResponse
 	for i := skip; i < len(parts); i++ {
 		msg := tgbotapi.NewMessage(chat, parts[i])
 		msg.ParseMode = tgbotapi.ModeHTML
@@ -132,9 +140,9 @@ func (t *Telegram) deliver(ctx context.Context, chat int64, m dialogs.Message, s
 		}
 		resp, err := t.call(ctx, chat, msg)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		last = messageID(resp)
+		last = resp
 		if sent != nil && i < len(parts)-1 {
 			sent(i + 1)
 		}

@@ -125,12 +125,16 @@ func (t *Telegram) sendItems(ctx context.Context, b dialogs.Batch) dialogs.Sent 
 		if it.Card != "" && newerCard(b.Items[i+1:], it.Card) {
 			continue // a newer version of the same card follows
 		}
-		if it.File == nil && it.Upload == nil && it.Card == "" && i > 0 && len(t.parts(it.Msg)) > 1 {
-			// A long message records its parts as it goes, which needs it at the head of
-			// the stored queue: acknowledge what was sent first.
-			return dialogs.Sent{N: i, Kept: s.Kept}
+		var parts []string
+		if it.File == nil && it.Upload == nil && it.Card == "" {
+			parts = t.parts(it.Msg)
+			if i > 0 && len(parts) > 1 {
+				// A long message records its parts as it goes, which needs it at the head
+				// of the stored queue: acknowledge what was sent first.
+				return dialogs.Sent{N: i, Kept: s.Kept}
+			}
 		}
-		err := t.sendOne(ctx, b, it, s.Kept)
+		err := t.sendOne(ctx, b, it, parts, s.Kept)
 		if err == nil {
 			continue
 		}
@@ -171,8 +175,9 @@ func newerCard(rest []dialogs.Pending, card string) bool {
 	return false
 }
 
-// sendOne sends one delivery; the staff chat's migration is followed.
-func (t *Telegram) sendOne(ctx context.Context, b dialogs.Batch, it dialogs.Pending, kept map[string]string) error {
+// sendOne sends one delivery (parts: a plain message already rendered); the staff chat's
+// migration is followed.
+func (t *Telegram) sendOne(ctx context.Context, b dialogs.Batch, it dialogs.Pending, parts []string, kept map[string]string) error {
 	if it.ID == "undecodable" {
 		t.log.Error("a stored message cannot be decoded; dropped", "to", it.To.String())
 		return nil
@@ -182,7 +187,7 @@ func (t *Telegram) sendOne(ctx context.Context, b dialogs.Batch, it dialogs.Pend
 		if it.To.Staff {
 			chat = t.staffChatID()
 		}
-		err := t.sendTo(ctx, b, chat, it, kept)
+		err := t.sendTo(ctx, b, chat, it, parts, kept)
 		if kind, te := classify(err); err != nil && kind == errMigrated && it.To.Staff {
 			t.setStaffChat(ctx, te.MigrateToChatID, true)
 			continue
@@ -191,7 +196,7 @@ func (t *Telegram) sendOne(ctx context.Context, b dialogs.Batch, it dialogs.Pend
 	}
 }
 
-func (t *Telegram) sendTo(ctx context.Context, b dialogs.Batch, chat int64, it dialogs.Pending, kept map[string]string) error {
+func (t *Telegram) sendTo(ctx context.Context, b dialogs.Batch, chat int64, it dialogs.Pending, parts []string, kept map[string]string) error {
 	switch {
 	case it.File != nil || it.Upload != nil:
 		return t.sendFile(ctx, chat, it)
@@ -203,7 +208,7 @@ func (t *Telegram) sendTo(ctx context.Context, b dialogs.Batch, chat int64, it d
 			t.log.Warn("recording a sent part failed; it may be sent again", "to", it.To.String(), "err", err)
 		}
 	}
-	_, err := t.deliver(ctx, chat, it.Msg, it.PartsSent, progress)
+	_, err := t.deliverParts(ctx, chat, it.Msg, parts, it.PartsSent, progress)
 	return err
 }
 

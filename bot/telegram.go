@@ -23,18 +23,19 @@ type ChatMoves interface {
 // TelegramConfig holds the Telegram transport's settings.
 type TelegramConfig struct {
 	Token        string
-	APIEndpoint  string         // "http://host:port/bot%s/%s"; empty: api.telegram.org
-	StaffChatID  int64          // the staff group
-	StaffUserIDs []int64        // staff users, whose private chats get the staff command menu
-	StaffLang    string         // language of staff messages
-	Location     *time.Location // times in staff messages
-	PollTimeout  time.Duration  // long-poll wait; default 25s
-	SendTimeout  time.Duration  // one API call; default 30s
-	PerChatRate  float64        // messages per second to one chat; default 1 (burst 3)
-	GlobalRate   float64        // messages per second overall; default 25
-	GroupPerMin  float64        // messages per minute into the staff group; default 18
-	SweepEvery   time.Duration  // the longest wait between looks for undelivered messages; default 5s
-	Lease        time.Duration  // a sender's claim on deliveries, as the outbox grants it; default 5s
+	APIEndpoint  string              // "http://host:port/bot%s/%s"; empty: api.telegram.org
+	StaffChatID  int64               // the staff group
+	StaffUserIDs []int64             // staff users, whose private chats get the staff command menu
+	StaffLang    string              // language of staff messages
+	Location     *time.Location      // times in staff messages
+	PollTimeout  time.Duration       // long-poll wait; default 25s
+	SendTimeout  time.Duration       // one API call; default 30s
+	PerChatRate  float64             // messages per second to one chat; default 1 (burst 3)
+	GlobalRate   float64             // messages per second overall; default 25
+	GroupPerMin  float64             // messages per minute into the staff group; default 18
+	SweepEvery   time.Duration       // the longest wait between looks for undelivered messages; default 5s
+	Lease        time.Duration       // a sender's claim on deliveries, as the outbox grants it; default 5s
+	Observe      func(time.Duration) // called with each update's handling time; nil for none
 }
 
 // Telegram runs the bot on Telegram by long polling.
@@ -46,12 +47,13 @@ type Telegram struct {
 	render *Renderer
 	log    *slog.Logger
 
-	send   *tgbotapi.BotAPI
-	poll   *tgbotapi.BotAPI
-	limits *limits
-	disp   *dispatcher[int64]  // handles updates, per chat in order
-	sends  *dispatcher[string] // delivers, per recipient in order, apart from handling
-	floods *floods             // how fast each private chat sends
+	send     *tgbotapi.BotAPI
+	poll     *tgbotapi.BotAPI
+	limits   *limits
+	disp     *dispatcher[int64]  // handles updates, per chat in order
+	sends    *dispatcher[string] // delivers, per recipient in order, apart from handling
+	inFlight chan struct{}       // bounds concurrent Bot API calls (maxConcurrentCalls)
+	floods   *floods             // how fast each private chat sends
 
 	mu        sync.Mutex
 	staffChat int64
@@ -82,7 +84,8 @@ func NewTelegram(sendCtx context.Context, cfg TelegramConfig, svc *dialogs.Servi
 	return &Telegram{
 		cfg: cfg, svc: svc, out: out, moves: moves, render: r, log: log,
 		send: send, limits: newLimits(cfg.PerChatRate, cfg.GlobalRate, cfg.GroupPerMin),
-		disp: newDispatcher[int64](log), sends: newDispatcher[string](log), floods: newFloods(), staffChat: cfg.StaffChatID,
+		disp: newDispatcher[int64](log, maxHandlers), sends: newDispatcher[string](log, 0), staffChat: cfg.StaffChatID,
+		inFlight: make(chan struct{}, maxConcurrentCalls), floods: newFloods(),
 	}, nil
 }
 
@@ -125,16 +128,19 @@ func (t *Telegram) Run(ctx context.Context, sendCtx context.Context) error {
 
 // pollLoop fetches updates and hands them to the chats' workers. Telegram confirms every
 // update below the offset of the next getUpdates, so the offset never passes an update
-// whose effects are not stored yet; updates fetched again meanwhile are recognised and
-// skipped. A slow update (a language model, a storage retry) therefore delays other
-// chats by at most inflightWait, as long as fewer than 100 updates (one getUpdates
-// window) arrive behind it; beyond that, new updates wait for the slow one. Sending never
-// delays polling.
+// whose effects are not stored yet. Before polling again it lets the updates in hand
+// finish (at most inflightWait): in the common case every update is then fetched once, and
+// the next poll confirms it. A slow update (a language model, a storage retry) delays
+// other chats by at most inflightWait, as long as fewer than 100 updates (one getUpdates
+// window) arrive behind it — updates fetched again meanwhile are recognised and skipped;
+// beyond that, new updates wait for the slow one. Sending never delays polling.
 // It returns the offset that confirms everything handled.
 func (t *Telegram) pollLoop(ctx, sendCtx context.Context) int {
 	tr := newTracker()
 	failures := 0
+	warned := false
 	for ctx.Err() == nil {
+		tr.waitIdle(ctx, inflightWait)
 		offset, busy := tr.offset()
 		timeout := int(t.cfg.PollTimeout / time.Second)
 		if busy {
@@ -167,11 +173,12 @@ func (t *Telegram) pollLoop(ctx, sendCtx context.Context) int {
 				t.dispatch(sendCtx, u, func() { tr.finish(id) })
 			}
 		}
-		if busy && fresh == 0 {
-			if len(updates) >= 100 {
-				t.log.Warn("a full window of updates waits behind one still being handled")
-			}
-			tr.waitChange(ctx, inflightWait)
+		switch {
+		case busy && fresh == 0 && len(updates) >= 100 && !warned:
+			t.log.Warn("a full window of updates waits behind one still being handled")
+			warned = true
+		case !busy:
+			warned = false
 		}
 	}
 	t.disp.wait()
@@ -179,40 +186,50 @@ func (t *Telegram) pollLoop(ctx, sendCtx context.Context) int {
 	return offset
 }
 
-// inflightWait is how long the poller waits for an update in hand to finish before it
-// looks for new ones again.
+// maxHandlers bounds the updates handled at once: each handler holds a deep stack, and
+// with thousands of chats writing at once unbounded handlers cost tens of megabytes. A
+// slow handler (a language model, at most OPENAI_TIMEOUT) holds one of them.
+const maxHandlers = 128
+
+// inflightWait is how long the poller waits for the updates in hand to finish before it
+// polls again.
 const inflightWait = 300 * time.Millisecond
 
-// tracker follows the updates handed out and not yet confirmed, in the order fetched.
+// tracker follows the updates handed out and not yet confirmed, in the order fetched
+// (update ids increase).
 type tracker struct {
 	mu      sync.Mutex
 	order   []int        // handed out, unconfirmed, in order
-	done    map[int]bool // of those, the ones whose effects are stored
-	next    int          // offset once everything in order is done
+	stored  map[int]bool // of those: false while in hand, true once its effects are stored
+	inHand  int
+	next    int // offset once everything in order is stored
 	changed chan struct{}
 }
 
 func newTracker() *tracker {
-	return &tracker{done: map[int]bool{}, changed: make(chan struct{}, 1)}
+	return &tracker{stored: map[int]bool{}, changed: make(chan struct{}, 1)}
 }
 
 // add records a fetched update; false when it was already handed out.
 func (tr *tracker) add(id int) bool {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	for _, o := range tr.order {
-		if o == id {
-			return false
-		}
+	if _, ok := tr.stored[id]; ok {
+		return false
 	}
+	tr.stored[id] = false
 	tr.order = append(tr.order, id)
+	tr.inHand++
 	return true
 }
 
 // finish marks an update's effects stored.
 func (tr *tracker) finish(id int) {
 	tr.mu.Lock()
-	tr.done[id] = true
+	if done, ok := tr.stored[id]; ok && !done {
+		tr.stored[id] = true
+		tr.inHand--
+	}
 	tr.mu.Unlock()
 	select {
 	case tr.changed <- struct{}{}:
@@ -220,30 +237,42 @@ func (tr *tracker) finish(id int) {
 	}
 }
 
-// offset returns the getUpdates offset that confirms exactly the finished prefix, and
+// offset returns the getUpdates offset that confirms exactly the stored prefix, and
 // whether updates are still in hand.
 func (tr *tracker) offset() (int, bool) {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	for len(tr.order) > 0 && tr.done[tr.order[0]] {
-		delete(tr.done, tr.order[0])
-		tr.next = tr.order[0] + 1
-		tr.order = tr.order[1:]
+	i := 0
+	for i < len(tr.order) && tr.stored[tr.order[i]] {
+		delete(tr.stored, tr.order[i])
+		tr.next = tr.order[i] + 1
+		i++
 	}
+	tr.order = tr.order[i:]
 	if len(tr.order) > 0 {
 		return tr.order[0], true
 	}
 	return tr.next, false
 }
 
-// waitChange waits until an update finishes, at most d.
-func (tr *tracker) waitChange(ctx context.Context, d time.Duration) {
+// waitIdle waits until no update is in hand, at most d.
+func (tr *tracker) waitIdle(ctx context.Context, d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	case <-tr.changed:
+	for {
+		tr.mu.Lock()
+		idle := tr.inHand == 0
+		tr.mu.Unlock()
+		if idle {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			return
+		case <-tr.changed:
+		}
 	}
 }
 

@@ -117,8 +117,8 @@ func TestSlowChatDoesNotStallPolling(t *testing.T) {
 	h.fake.SendText(slow, slow, "/help")
 	h.waitRequests("sendMessage", 1) // refused: the slow chat now waits 30s
 	h.waitPolling()
-	h.fake.SendText(slow, slow, "/status")
-	if !h.fake.WaitFor(func() bool { return !h.fake.Polling() }, wait) { // the poll returned it
+	id := h.fake.SendText(slow, slow, "/status")
+	if !h.fake.WaitFor(func() bool { return h.fake.Confirmed() >= id }, wait) { // returned, handled, confirmed
 		t.Fatal("the open poll did not return the update")
 	}
 	h.fake.SendText(other, other, "/help")

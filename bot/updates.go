@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -28,7 +29,13 @@ func (t *Telegram) dispatch(ctx context.Context, u tgbotapi.Update, stored func(
 	t.disp.do(in.ChatID, func() {
 		once := sync.OnceFunc(stored)
 		defer once() // even if handling panicked, the poller must go on
-		res, ok := t.process(ctx, "tg:"+strconv.Itoa(u.UpdateID), in)
+		start := time.Now()
+		// The update id alone names it: stored as an integer, it takes least room among a
+		// chat's handled updates.
+		res, ok := t.process(ctx, strconv.Itoa(u.UpdateID), in)
+		if t.cfg.Observe != nil {
+			t.cfg.Observe(time.Since(start))
+		}
 		if u.CallbackQuery != nil {
 			t.answerCallback(ctx, u.CallbackQuery, res)
 		}

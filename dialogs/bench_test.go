@@ -3,10 +3,15 @@ package dialogs_test
 import (
 	"context"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/petitionbot/petitionbot/dialogs"
+	"github.com/petitionbot/petitionbot/knowledge"
 	"github.com/petitionbot/petitionbot/store"
 	"github.com/petitionbot/petitionbot/store/redistest"
 )
@@ -72,4 +77,102 @@ func BenchmarkApplication(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(application)), "ns/update")
+}
+
+// BenchmarkRoundTrips counts the Redis round trips of form steps, submissions and
+// questions, each delivery acknowledged as the bot's sender does once Telegram accepted
+// it — apart from handling, while the user already answers — with one chat at a time and
+// with 64 at once (where acknowledgements ride along with other chats' pipelines). b.N
+// whole applications per run; the store encrypts, as in production.
+func BenchmarkRoundTrips(b *testing.B) {
+	for _, chats := range []int{1, 64} {
+		b.Run(strconv.Itoa(chats)+"chats", func(b *testing.B) {
+			rdb, prefix := redistest.New(b)
+			rt := &roundTrips{}
+			rdb.AddHook(rt)
+			keys, err := store.NewKeyring([]byte("benchmark-data-key-of-32-bytes!!"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			db := store.New(rdb, store.Options{Prefix: prefix, SessionTTL: time.Hour, Keys: keys})
+			kb := &dialogs.Knowledge{Index: benchIndex(b)}
+			svc := &dialogs.Service{Engine: dialogs.NewEngine(dialogs.Config{Location: shanghai}, db, kb), Store: db}
+			ctx := context.Background()
+			phases := []struct {
+				name   string
+				inputs []dialogs.Input
+			}{
+				{"form-step", application[:len(application)-1]},
+				{"submit", application[len(application)-1:]},
+				{"question", []dialogs.Input{{Kind: dialogs.KindText, Text: "申请监督要花钱吗"}, {Kind: dialogs.KindText, Text: "How long does the review take?"}}},
+			}
+			counts := map[string][2]int64{}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				for _, ph := range phases {
+					before := rt.n.Load()
+					var wg, senders sync.WaitGroup
+					for c := 0; c < chats; c++ {
+						wg.Add(1)
+						go func() {
+							defer wg.Done()
+							chat := int64(1_000_000*(i+1) + c)
+							for j, in := range ph.inputs {
+								in.ChatID, in.UserID = chat, chat
+								res, err := svc.Process(ctx, ph.name+strconv.Itoa(j)+":"+strconv.FormatInt(chat, 10), in)
+								if err != nil {
+									b.Error(err)
+									return
+								}
+								for _, batch := range res.Batches {
+									senders.Add(1)
+									go func() {
+										defer senders.Done()
+										if _, _, err := db.Done(ctx, batch, dialogs.Sent{N: len(batch.Items)}); err != nil {
+											b.Error(err)
+										}
+									}()
+								}
+							}
+						}()
+					}
+					wg.Wait()
+					senders.Wait()
+					time.Sleep(5 * time.Millisecond) // the last acknowledgements flush alone
+					c := counts[ph.name]
+					counts[ph.name] = [2]int64{c[0] + rt.n.Load() - before, c[1] + int64(chats*len(ph.inputs))}
+				}
+			}
+			b.StopTimer()
+			for name, c := range counts {
+				b.ReportMetric(float64(c[0])/float64(c[1]), "roundtrips/"+name)
+			}
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// roundTrips counts Redis round trips: every command sent alone, every pipeline.
+type roundTrips struct{ n atomic.Int64 }
+
+func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { r.n.Add(1); return next(ctx, cmd) }
+}
+func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { r.n.Add(1); return next(ctx, cmds) }
+}
+
+// benchIndex is the embedded knowledge base's index, built once.
+func benchIndex(b *testing.B) *knowledge.Index {
+	entries, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix, err := knowledge.NewIndex(entries)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ix.Close() })
+	return ix
 }

@@ -42,8 +42,7 @@ func (e *Engine) button(ctx context.Context, r *replies, s *Session, in Input) e
 		r.say(T("lang.set"))
 		e.reprompt(r, s)
 	case "p":
-		s.Confirm = "privacy"
-		e.confirmPrompt(r, s)
+		e.askForget(r, s)
 	case "k":
 		return e.kbButton(ctx, r, s, in, arg)
 	case "y":

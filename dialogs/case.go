@@ -33,6 +33,7 @@ type Case struct {
 	Closed    time.Time `json:"closed,omitzero"`
 	ReviewDue time.Time `json:"review_due,omitzero"` // end of the review period, once accepted
 	Outcome   Outcome   `json:"outcome,omitempty"`   // once closed
+	Erased    time.Time `json:"erased,omitzero"`     // when its personal data was erased (ErasePersonal)
 
 	Assignee       Staffer         `json:"assignee,omitzero"`
 	Lead           string          `json:"lead,omitempty"` // the lead prosecutor of a major case
@@ -152,4 +153,7 @@ type Cases interface {
 	AuditLog(ctx context.Context, number string) ([]AuditEntry, error)
 	// Question returns a question a petitioner handed to staff, or ErrNotFound.
 	Question(ctx context.Context, id string) (Question, error)
+	// Find returns the cases one of whose SearchTerms is among terms, oldest first. A
+	// store keeps only keyed hashes of the terms, never the names and phones themselves.
+	Find(ctx context.Context, terms []string) ([]Case, error)
 }

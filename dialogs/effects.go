@@ -29,12 +29,16 @@ type Effects struct {
 	KB         []KBRecord   // knowledge-base statistics
 	Flags      []Flag       // per-chat marks, for this chat or others (a case awaiting a reply)
 	Questions  []Question   // questions handed to staff, new or answered
+	Forget     *Forget      // erase what a chat left outside its cases (/forget)
 	// Toast is the short notice shown to whoever pressed a button (answerCallbackQuery);
 	// nil for none.
 	Toast *Text
 	// Refused reports that a user who is not staff tried a staff command or button; the
 	// transport logs it (ids only).
 	Refused bool
+	// LangChanged reports that Session.Lang differs from the stored preference (set by
+	// Service: only then is the preference written).
+	LangChanged bool
 }
 
 // CaseWrite stores Case if the stored case still has version Expect (0: the case must not
@@ -58,6 +62,15 @@ type Flag struct {
 	Name    string
 	Value   string
 	IfValue string
+}
+
+// Forget erases at once the personal data a petitioner's chat left outside its cases:
+// its preferences and flags, the number reservations of its drafts, the questions it
+// handed to staff and its entries among the knowledge base's unanswered questions. The
+// session itself is the Effects' Session, empty after a forget. Submitted cases stay.
+type Forget struct {
+	Chat   int64
+	Drafts []string // ids of the chat's drafts
 }
 
 // Flag names.

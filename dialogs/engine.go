@@ -20,6 +20,7 @@ type Config struct {
 	DefaultLang   string           // "zh-Hans" (default) or "en"
 	StaffLang     string           // language of messages to staff; default DefaultLang
 	DraftTTL      time.Duration    // how long a silent draft is kept; default 7 days
+	CaseRetention time.Duration    // how long a closed case keeps its personal data; default 3 years of 365 days
 	Procuratorate Procuratorate
 	NewID         func() string // draft ids; default 16 random hex characters
 	StaffUserIDs  []int64       // may use /kbstats
@@ -51,6 +52,9 @@ func NewEngine(cfg Config, cases Cases, kb *Knowledge) *Engine {
 	}
 	if cfg.DraftTTL <= 0 {
 		cfg.DraftTTL = 7 * 24 * time.Hour
+	}
+	if cfg.CaseRetention <= 0 {
+		cfg.CaseRetention = 3 * 365 * 24 * time.Hour
 	}
 	if cfg.NewID == nil {
 		cfg.NewID = randomID
@@ -156,6 +160,8 @@ func (e *Engine) command(ctx context.Context, r *replies, s *Session, in Input, 
 		r.ask([]Text{T("lang.choose")}, langButtons())
 	case "/privacy":
 		e.privacy(r, s)
+	case "/forget":
+		e.askForget(r, s)
 	case "/status":
 		return e.status(ctx, r, s, in.ChatID)
 	case "/ask":

@@ -78,3 +78,4 @@ func (noCases) AuditLog(context.Context, string) ([]dialogs.AuditEntry, error) {
 func (noCases) Question(context.Context, string) (dialogs.Question, error) {
 	return dialogs.Question{}, dialogs.ErrNotFound
 }
+func (noCases) Find(context.Context, []string) ([]dialogs.Case, error) { return nil, nil }

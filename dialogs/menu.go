@@ -86,9 +86,7 @@ func (e *Engine) confirmed(ctx context.Context, r *replies, s *Session, in Input
 		s.Draft, s.Active = nil, false
 		e.menu(r, T("cancel.done"))
 	case what == "privacy":
-		*s = Session{}
-		r.lang = MatchLang(in.LangCode, e.cfg.DefaultLang)
-		e.menu(r, T("privacy.deleted"))
+		return e.forget(ctx, r, s, in)
 	case strings.HasPrefix(what, "withdraw:"):
 		return e.withdraw(ctx, r, in, strings.TrimPrefix(what, "withdraw:"))
 	}

@@ -20,6 +20,6 @@ func (e *Engine) askPrompt() []Text {
 
 // privacyTexts is the personal-data notice of /privacy.
 func (e *Engine) privacyTexts() []Text {
-	out := []Text{T("privacy.text", "Name", e.cfg.Procuratorate.Name, "Days", e.ttlDays())}
+	out := []Text{withRetention(T("privacy.text", "Name", e.cfg.Procuratorate.Name, "Days", e.ttlDays()), e.cfg.CaseRetention)}
 	return append(out, e.llmNotice("privacy.llm")...)
 }

@@ -51,6 +51,7 @@ func (sv *Service) Process(ctx context.Context, updateID string, in Input) (Resu
 		if err != nil {
 			return Result{}, err
 		}
+		fx.LangChanged = fx.Session.Lang != l.Session.Lang
 		batches, err := sv.Store.Commit(ctx, key, updateID, l.Version, fx)
 		switch {
 		case errors.Is(err, ErrDuplicate):

@@ -6,9 +6,10 @@ import (
 	"github.com/petitionbot/petitionbot/dialogs/intent"
 )
 
-// Session is what the bot remembers about one conversation (see SessionKey). Lang is a
-// preference kept until the user deletes it, Awaiting a flag set by staff; everything else
-// expires after the draft time-to-live of silence.
+// Session is what the bot remembers about one conversation (see SessionKey). Lang (a
+// preference), Awaiting and FormStart (flags others may set) are kept beside it, as the
+// chat's preferences; all of it expires after the draft time-to-live of silence, and
+// /forget deletes it at once.
 type Session struct {
 	Lang      string `json:"-"`
 	Awaiting  string `json:"-"` // a case whose staff await this chat's answer (FlagAwaiting)

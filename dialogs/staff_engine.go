@@ -27,7 +27,7 @@ func StaffCommandNames() []string {
 
 // PetitionerCommandNames lists the petitioners' commands, for the transport's command menu.
 func PetitionerCommandNames() []string {
-	return []string{"start", "status", "ask", "cancel", "lang", "privacy", "help"}
+	return []string{"start", "status", "ask", "cancel", "lang", "privacy", "forget", "help"}
 }
 
 func (e *Engine) isStaff(userID int64) bool {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/petitionbot/petitionbot/dialogs/parse"
 )
@@ -102,7 +103,9 @@ func (e *Engine) caseArg(ctx context.Context, r *replies, arg string) (Case, boo
 	return c, true, nil
 }
 
-// find answers /find <number, name or phone>, in a private chat only; searches are audited.
+// find answers /find <number, name or phone>, in a private chat only; searches are
+// audited. A number matches in part; a name or phone only as a whole (the store keeps
+// keyed hashes of them, see SearchTerms).
 func (e *Engine) find(ctx context.Context, r *replies, in Input, q string) error {
 	q = strings.TrimSpace(parse.Clean(q))
 	if len([]rune(q)) < 2 {
@@ -116,12 +119,20 @@ func (e *Engine) find(ctx context.Context, r *replies, in Input, q string) error
 	var hits []Case
 	uq := strings.ToUpper(q)
 	for _, c := range all {
-		v := c.Values
-		if strings.Contains(c.Number, uq) || v["name"] == q || v["org_name"] == q || v["agent_name"] == q ||
-			(len(q) >= 4 && (strings.Contains(v["phone"], q) || strings.Contains(v["agent_phone"], q))) {
+		if strings.Contains(c.Number, uq) {
 			hits = append(hits, c)
 		}
 	}
+	found, err := e.cases.Find(ctx, QueryTerms(q))
+	if err != nil {
+		return fmt.Errorf("find cases: %w", err)
+	}
+	for _, c := range found {
+		if !slices.ContainsFunc(hits, func(h Case) bool { return h.Number == c.Number }) {
+			hits = append(hits, c)
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b Case) int { return a.Submitted.Compare(b.Submitted) })
 	parts := []Text{T("find.title").N(len(hits))}
 	var buttons [][]Button
 	for i, c := range hits {
@@ -192,6 +203,9 @@ func (e *Engine) noteOrReply(ctx context.Context, r *replies, in Input, name, ar
 // details is a case's personal details, for a staff user's private chat only.
 func (e *Engine) details(c Case, lang string) Message {
 	parts := []Text{T("details.title", "Number", c.Number).Ref("Source", sourceLabel(sourceOf(c)))}
+	if !c.Erased.IsZero() {
+		parts = append(parts, T("details.erased", "Date", c.Erased.In(e.cfg.Location).Format(time.DateOnly)).Line())
+	}
 	keys := make([]string, 0, len(c.Values))
 	for k := range c.Values {
 		keys = append(keys, k)

@@ -105,6 +105,7 @@ func (e *Engine) stats(ctx context.Context, r *replies) error {
 		"Avg", strconv.FormatFloat(st.AvgDaysToClose, 'f', 1, 64)))
 	parts = append(parts, T("stats.rect", "Issued", strconv.Itoa(st.RectIssued), "Adopted", strconv.Itoa(st.RectAdopted),
 		"Overdue", strconv.Itoa(st.RectOverdue)).Line())
+	parts = append(parts, retentionStats(all, e.now(), e.cfg.CaseRetention))
 	r.say(parts...)
 	return nil
 }

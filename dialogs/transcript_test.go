@@ -111,7 +111,11 @@ func newHarness(t *testing.T, withKB bool) *harness {
 	rdb, prefix := redistest.New(t)
 	h := &harness{t: t, rdb: rdb, prefix: prefix, now: time.Date(2026, 11, 27, 10, 0, 0, 0, shanghai),
 		render: testRenderer(t), last: map[string]dialogs.Message{}}
-	h.db = store.New(rdb, store.Options{Prefix: prefix, Now: func() time.Time { return h.now }})
+	keys, err := store.NewKeyring([]byte("transcripts-test-data-key-32byte"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.db = store.New(rdb, store.Options{Prefix: prefix, Now: func() time.Time { return h.now }, Keys: keys})
 	var kb *dialogs.Knowledge
 	if withKB {
 		kb = &dialogs.Knowledge{Index: testIndex(t), Log: h.db}

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 
 	"github.com/redis/go-redis/v9"
@@ -53,13 +55,71 @@ func (db *DB) decodeCase(key string, vals []any) (dialogs.Case, error) {
 	return c, nil
 }
 
-// ByChat lists a chat's cases, newest first.
+// ByChat lists a chat's cases, newest first. The index is keyed by the chat's keyed
+// hash; during a key rotation, by its hash under every key.
 func (db *DB) ByChat(ctx context.Context, chatID int64) ([]dialogs.Case, error) {
-	numbers, err := db.rdb.ZRevRange(ctx, db.keys.byChat(chatID), 0, 99).Result()
+	hashes := db.chatHashes(chatID)
+	pipe := db.rdb.Pipeline()
+	cmds := make([]*redis.ZSliceCmd, len(hashes))
+	for i, h := range hashes {
+		cmds[i] = pipe.ZRevRangeWithScores(ctx, db.keys.byChat(h), 0, 99)
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, err
+	}
+	var zs []redis.Z
+	for _, c := range cmds {
+		for _, z := range c.Val() {
+			if !slices.ContainsFunc(zs, func(o redis.Z) bool { return o.Member == z.Member }) {
+				zs = append(zs, z)
+			}
+		}
+	}
+	slices.SortStableFunc(zs, func(a, b redis.Z) int { return cmp.Compare(b.Score, a.Score) })
+	numbers := make([]string, len(zs))
+	for i, z := range zs {
+		numbers[i], _ = z.Member.(string)
+	}
+	return db.getAll(ctx, numbers)
+}
+
+// Find returns the cases indexed under the keyed hash of one of terms (under every key)
+// that still have one of them: an index member whose case changed or was erased is left
+// out. Oldest first.
+func (db *DB) Find(ctx context.Context, terms []string) ([]dialogs.Case, error) {
+	pipe := db.rdb.Pipeline()
+	var cmds []*redis.StringSliceCmd
+	for _, t := range terms {
+		for _, h := range db.opt.Keys.hashes(hashFind, t) {
+			cmds = append(cmds, pipe.SMembers(ctx, db.keys.find(h)))
+		}
+	}
+	if len(cmds) == 0 {
+		return nil, nil
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, err
+	}
+	var numbers []string
+	for _, c := range cmds {
+		for _, n := range c.Val() {
+			if !slices.Contains(numbers, n) {
+				numbers = append(numbers, n)
+			}
+		}
+	}
+	cases, err := db.getAll(ctx, numbers)
 	if err != nil {
 		return nil, err
 	}
-	return db.getAll(ctx, numbers)
+	out := cases[:0]
+	for _, c := range cases {
+		if slices.ContainsFunc(dialogs.SearchTerms(c), func(t string) bool { return slices.Contains(terms, t) }) {
+			out = append(out, c)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b dialogs.Case) int { return a.Submitted.Compare(b.Submitted) })
+	return out, nil
 }
 
 // List returns every case, oldest first.

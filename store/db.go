@@ -18,7 +18,16 @@ type Options struct {
 	CasePrefix string           // case numbers "<CasePrefix>-<year>-<NNNNNN>"; default "JC"
 	Lease      time.Duration    // how long a sender's claim on deliveries lasts unrenewed; default 5s
 	Now        func() time.Time // default time.Now
+	// Keys encrypts every record and keys the lookup hashes; nil stores plain JSON (only
+	// for the console demo: see Keyring).
+	Keys *Keyring
+	// Retention is how long the personal data of a closed case is kept (EraseClosed) and
+	// a question handed to staff is kept after it was last written; default 3 years.
+	Retention time.Duration
 }
+
+// DefaultRetention is CASE_RETENTION's default: three years of 365 days.
+const DefaultRetention = 3 * 365 * 24 * time.Hour
 
 // DefaultLease is how long a sender's claim on a recipient's deliveries lasts unless
 // renewed: a sender renews it every third of it while it sends, so after a crash another
@@ -33,6 +42,7 @@ type DB struct {
 	keys  keys
 	codec codec
 	opt   Options
+	acks  acks
 }
 
 var (
@@ -61,7 +71,12 @@ func New(rdb redis.UniversalClient, opt Options) *DB {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &DB{rdb: rdb, keys: keys{opt.Prefix}, opt: opt}
+	if opt.Retention <= 0 {
+		opt.Retention = DefaultRetention
+	}
+	db := &DB{rdb: rdb, keys: keys{opt.Prefix}, codec: codec{ring: opt.Keys, prefix: opt.Prefix}, opt: opt}
+	db.acks.flush = db.flushAcks
+	return db
 }
 
 // token returns a new random claim token.

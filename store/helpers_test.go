@@ -68,7 +68,7 @@ type testRedis struct {
 	prefix string
 }
 
-func dbClient(t *testing.T) testRedis {
+func dbClient(t testing.TB) testRedis {
 	c, prefix := redistest.New(t)
 	return testRedis{c, prefix}
 }

@@ -132,8 +132,8 @@ func (db *DB) Done(ctx context.Context, b dialogs.Batch, s dialogs.Sent) (dialog
 	for card, msg := range s.Kept {
 		args = append(args, card, msg)
 	}
-	res, err := doneScript.Run(ctx, db.rdb, []string{db.keys.queue(name), db.keys.lease(name), db.keys.ready(),
-		db.keys.parts(name), db.keys.cards()}, args...).Slice()
+	res, err := db.ack(ctx, []string{db.keys.queue(name), db.keys.lease(name), db.keys.ready(),
+		db.keys.parts(name), db.keys.cards()}, args)
 	if err != nil {
 		return dialogs.Batch{}, false, err
 	}

@@ -27,7 +27,8 @@ func Connect(ctx context.Context, rawURL string) (redis.UniversalClient, error) 
 }
 
 // Dial returns a client for a redis:// or rediss:// URL without reaching the server, so
-// its error is always a problem of the URL. A URL with several hosts
+// its error is always a problem of the URL. It speaks RESP2 (the bot uses no server push,
+// and RESP3 makes the client look for pushes on every reply). A URL with several hosts
 // (redis://h1:6379,h2:6379) becomes a Cluster client; a master_name query parameter
 // (redis://h1:26379?master_name=mymaster) a Sentinel client.
 func Dial(rawURL string) (redis.UniversalClient, error) {
@@ -52,7 +53,7 @@ func universalOptions(rawURL string) (*redis.UniversalOptions, error) {
 		}
 		return &redis.UniversalOptions{
 			Addrs: []string{o.Addr}, DB: o.DB, Username: o.Username, Password: o.Password,
-			TLSConfig: o.TLSConfig, DisableIdentity: true,
+			TLSConfig: o.TLSConfig, DisableIdentity: true, Protocol: 2,
 			MaintNotificationsConfig: &maintnotifications.Config{Mode: maintnotifications.ModeDisabled},
 		}, nil
 	}
@@ -67,7 +68,7 @@ func universalOptions(rawURL string) (*redis.UniversalOptions, error) {
 	}
 	return &redis.UniversalOptions{
 		Addrs: hosts, MasterName: master, DB: o.DB, Username: o.Username, Password: o.Password,
-		TLSConfig: o.TLSConfig, DisableIdentity: true,
+		TLSConfig: o.TLSConfig, DisableIdentity: true, Protocol: 2,
 	}, nil
 }
 
@@ -94,6 +95,6 @@ func Embedded() (client redis.UniversalClient, stop func(), err error) {
 			}
 		}
 	}()
-	c := redis.NewClient(&redis.Options{Addr: m.Addr(), DisableIdentity: true})
+	c := redis.NewClient(&redis.Options{Addr: m.Addr(), DisableIdentity: true, Protocol: 2})
 	return c, func() { close(done); c.Close(); m.Close() }, nil
 }

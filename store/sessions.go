@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -22,71 +23,96 @@ const seenWindow = 48 * time.Hour
 func (db *DB) Load(ctx context.Context, k dialogs.SessionKey, updateID string) (dialogs.Loaded, error) {
 	skey := db.keys.session(k.Chat, k.User)
 	pipe := db.rdb.Pipeline()
-	sess := pipe.HMGet(ctx, skey, "v", "d")
+	sess := pipe.Get(ctx, skey)
 	prefs := pipe.HGetAll(ctx, db.keys.prefs(k.User))
 	seen := pipe.ZScore(ctx, db.keys.seen(k.Chat, k.User), updateID)
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+	settle := ride(ctx, pipe, db.acks.take()) // waiting acknowledgements ride along
+	_, err := pipe.Exec(ctx)
+	settle()
+	if err := firstErr(err, sess, prefs); err != nil {
 		return dialogs.Loaded{}, err
 	}
 	var l dialogs.Loaded
-	vals := sess.Val()
-	if v, ok := vals[0].(string); ok {
-		l.Version, _ = strconv.ParseInt(v, 10, 64)
-	}
-	if d, ok := vals[1].(string); ok && d != "" {
+	version, d := splitSession(sess.Val())
+	l.Version = version
+	if d != "" {
 		if err := db.codec.decode(skey, d, &l.Session); err != nil {
 			return dialogs.Loaded{}, err
 		}
 	}
 	p := prefs.Val()
+	pkey := db.keys.prefs(k.User)
 	l.Session.Lang = p["lang"]
-	l.Session.Awaiting = p[dialogs.FlagAwaiting]
-	l.Session.FormStart = p[dialogs.FlagForm]
+	l.Session.Awaiting = db.flagValue(pkey, p, dialogs.FlagAwaiting)
+	l.Session.FormStart = db.flagValue(pkey, p, dialogs.FlagForm)
 	l.Seen = seen.Err() == nil
 	return l, nil
 }
 
-// commitScript stores the effects of one update; ARGV[1] is a plan (see commitPlan), every
-// key it touches is in KEYS. It returns {0} if the update was seen, {-1} if the session's
+// commitScript stores the effects of one update; ARGV[1] is a plan (see commitPlan), the
+// stored records are the other ARGV (the plan names them by index, so that they are not
+// escaped into its JSON), every key it touches is in KEYS. It returns {0} if the update was seen, {-1} if the session's
 // version changed, {-2} if a case's did, else {1, claim…} with one claim per recipient it
 // could claim: {recipient, parts sent of the head, older items, kept card messages}.
 var commitScript = redis.NewScript(`
 local p = cjson.decode(ARGV[1])
 if redis.call('ZSCORE', KEYS[p.seen], p.u) then return {0} end
-local v = tonumber(redis.call('HGET', KEYS[p.s], 'v') or '0')
+local cur = redis.call('GET', KEYS[p.s])
+local v = 0
+if cur then v = tonumber(string.match(cur, '^(%d+):')) or 0 end
 if v ~= tonumber(p.v) then return {-1} end
 for _, c in ipairs(p.cases) do
   if tonumber(redis.call('HGET', KEYS[c.k], 'v') or '0') ~= tonumber(c.e) then return {-2} end
 end
-redis.call('HSET', KEYS[p.s], 'v', v + 1, 'd', p.sd)
-redis.call('PEXPIRE', KEYS[p.s], p.sttl)
-if p.lang == '' then redis.call('HDEL', KEYS[p.p], 'lang') else redis.call('HSET', KEYS[p.p], 'lang', p.lang) end
+for _, k in ipairs(p.del) do redis.call('DEL', KEYS[k]) end
+for _, l in ipairs(p.lrem) do redis.call('LREM', KEYS[l.k], 0, ARGV[l.d]) end
+redis.call('SET', KEYS[p.s], (v + 1) .. ':' .. ARGV[p.sd], 'PX', p.sttl)
+if p.setlang then
+  if p.lang == '' then redis.call('HDEL', KEYS[p.p], 'lang') else redis.call('HSET', KEYS[p.p], 'lang', p.lang) end
+end
+redis.call('PEXPIRE', KEYS[p.p], p.sttl)
 redis.call('ZADD', KEYS[p.seen], p.nows, p.u)
 redis.call('ZREMRANGEBYSCORE', KEYS[p.seen], '-inf', p.old)
 redis.call('EXPIRE', KEYS[p.seen], p.seenttl)
-for _, c in ipairs(p.cases) do redis.call('HSET', KEYS[c.k], 'v', tonumber(c.e) + 1, 'd', c.d) end
-for _, r in ipairs(p.sets) do redis.call('HSET', KEYS[r.k], 'd', r.d) end
+for _, c in ipairs(p.cases) do redis.call('HSET', KEYS[c.k], 'v', tonumber(c.e) + 1, 'd', ARGV[c.d]) end
+for _, r in ipairs(p.sets) do
+  if r.x == '' or redis.call('EXISTS', KEYS[r.k]) == 1 then
+    redis.call('HSET', KEYS[r.k], 'd', ARGV[r.d])
+    if r.ttl ~= '0' then redis.call('PEXPIRE', KEYS[r.k], r.ttl) end
+  end
+end
 for _, z in ipairs(p.zadd) do redis.call('ZADD', KEYS[z.k], z.s, z.m) end
+for _, z in ipairs(p.zrem) do redis.call('ZREM', KEYS[z.k], z.m) end
+for _, z in ipairs(p.sadd) do
+  redis.call('SADD', KEYS[z.k], z.m)
+  if z.s ~= '' then redis.call('PEXPIRE', KEYS[z.k], z.s) end
+end
 for _, z in ipairs(p.zincr) do redis.call('ZINCRBY', KEYS[z.k], 1, z.m) end
 for _, l in ipairs(p.push) do
   if l.keep ~= '' then
-    redis.call('LPUSH', KEYS[l.k], l.d)
+    redis.call('LPUSH', KEYS[l.k], ARGV[l.d])
     redis.call('LTRIM', KEYS[l.k], 0, tonumber(l.keep) - 1)
   else
-    redis.call('RPUSH', KEYS[l.k], l.d)
+    redis.call('RPUSH', KEYS[l.k], ARGV[l.d])
   end
 end
 for _, f in ipairs(p.flags) do
+  local tagf = f.f .. '#'
   if f.val ~= '' then
-    redis.call('HSET', KEYS[f.k], f.f, f.val)
-  elseif f['if'] == '' or redis.call('HGET', KEYS[f.k], f.f) == f['if'] then
-    redis.call('HDEL', KEYS[f.k], f.f)
+    redis.call('HSET', KEYS[f.k], f.f, f.val, tagf, f.tag)
+  else
+    local clear = f.c == ''
+    local held = redis.call('HGET', KEYS[f.k], tagf)
+    for _, t in ipairs(f.ifs) do if held == t then clear = true end end
+    if clear then redis.call('HDEL', KEYS[f.k], f.f, tagf) end
   end
+  redis.call('PEXPIRE', KEYS[f.k], p.sttl)
 end
 local out = {1}
 for _, q in ipairs(p.out) do
   local before = redis.call('LLEN', KEYS[q.q])
-  for _, d in ipairs(q.d) do redis.call('RPUSH', KEYS[q.q], d) end
+  for _, d in ipairs(q.d) do redis.call('RPUSH', KEYS[q.q], ARGV[d]) end
+  if q.ttl ~= '0' then redis.call('PEXPIRE', KEYS[q.q], q.ttl) end
   if redis.call('SET', KEYS[q.l], p.token, 'NX', 'PX', p.lms) then
     redis.call('ZADD', KEYS[p.ready], p.due, q.r)
     local older = {}
@@ -101,90 +127,16 @@ end
 return out
 `)
 
-// commitPlan is the JSON plan of commitScript. Key fields are 1-based indexes into KEYS;
-// numbers that may exceed what Lua's doubles print exactly travel as strings.
-type commitPlan struct {
-	U       string      `json:"u"`
-	S       int         `json:"s"`
-	P       int         `json:"p"`
-	Seen    int         `json:"seen"`
-	Ready   int         `json:"ready"`
-	Cards   int         `json:"cards"`
-	V       int64       `json:"v,string"`
-	SD      string      `json:"sd"`
-	STTL    int64       `json:"sttl,string"`
-	Lang    string      `json:"lang"`
-	NowS    int64       `json:"nows,string"`
-	Old     int64       `json:"old,string"`
-	SeenTTL int64       `json:"seenttl,string"`
-	Token   string      `json:"token"`
-	LeaseMS int64       `json:"lms,string"`
-	Due     int64       `json:"due,string"` // when the claims expire, unix ms
-	Cases   []planCase  `json:"cases"`
-	ZAdd    []planZ     `json:"zadd"`
-	ZIncr   []planZ     `json:"zincr"`
-	Push    []planPush  `json:"push"`
-	Sets    []planSet   `json:"sets"`
-	Flags   []planFlag  `json:"flags"`
-	Out     []planQueue `json:"out"`
-}
-
-type planCase struct {
-	K int    `json:"k"`
-	E int64  `json:"e,string"`
-	D string `json:"d"`
-}
-
-type planZ struct {
-	K int    `json:"k"`
-	S string `json:"s"`
-	M string `json:"m"`
-}
-
-// planSet stores a record D at K (field d), without a version check.
-type planSet struct {
-	K int    `json:"k"`
-	D string `json:"d"`
-}
-
-// planPush appends D to list K; with Keep, it pushes at the head and keeps Keep items.
-type planPush struct {
-	K    int    `json:"k"`
-	D    string `json:"d"`
-	Keep string `json:"keep"`
-}
-
-type planFlag struct {
-	K   int    `json:"k"`
-	F   string `json:"f"`
-	Val string `json:"val"`
-	If  string `json:"if"`
-}
-
-type planQueue struct {
-	R     string   `json:"r"` // the recipient's name
-	Q     int      `json:"q"`
-	L     int      `json:"l"`
-	Parts int      `json:"parts"`
-	D     []string `json:"d"`
-	Cards []string `json:"cards"` // the card names of D, "" for none
-	items []dialogs.Pending
-	to    dialogs.Recipient
-}
-
-// planner collects the keys of a plan.
-type planner struct {
-	keys []string
-	idx  map[string]int
-}
-
-func (p *planner) key(k string) int {
-	if i, ok := p.idx[k]; ok {
-		return i
+// A session is stored as one string, "<version>:<record>" (an empty record for a session
+// that holds nothing): a hash would do, but Redis keeps a hash whose value is longer than
+// 64 bytes as a full hash table, a third more memory for every draft.
+func splitSession(stored string) (int64, string) {
+	v, d, ok := strings.Cut(stored, ":")
+	if !ok {
+		return 0, ""
 	}
-	p.keys = append(p.keys, k)
-	p.idx[k] = len(p.keys)
-	return len(p.keys)
+	n, _ := strconv.ParseInt(v, 10, 64)
+	return n, d
 }
 
 // keepUnanswered is how many unanswered questions /kbstats keeps.
@@ -194,22 +146,28 @@ const keepUnanswered = 50
 // the deliveries, all in one script; see dialogs.Store.
 func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string, version int64, fx dialogs.Effects) ([]dialogs.Batch, error) {
 	now := db.opt.Now()
-	pl := &planner{idx: map[string]int{}}
+	pl := &planner{idx: map[string]int{}, argv: []any{""}}
 	skey := db.keys.session(k.Chat, k.User)
 	sd := ""
 	if !fx.Session.Empty() {
 		var err error
-		if sd, err = db.codec.encode(skey, fx.Session); err != nil {
+		if sd, err = db.codec.encodeCompact(skey, fx.Session); err != nil {
 			return nil, err
 		}
 	}
 	p := commitPlan{
 		U: updateID, S: pl.key(skey), P: pl.key(db.keys.prefs(k.User)), Seen: pl.key(db.keys.seen(k.Chat, k.User)),
 		Ready: pl.key(db.keys.ready()), Cards: pl.key(db.keys.cards()),
-		V: version, SD: sd, STTL: db.opt.SessionTTL.Milliseconds(), Lang: fx.Session.Lang,
+		V: version, SD: pl.blob(sd), STTL: db.opt.SessionTTL.Milliseconds(), Lang: fx.Session.Lang, SetLang: fx.LangChanged,
 		NowS: now.Unix(), Old: now.Add(-seenWindow).Unix(), SeenTTL: int64(seenWindow / time.Second),
 		Token: token(), LeaseMS: db.opt.Lease.Milliseconds(), Due: now.Add(db.opt.Lease).UnixMilli(),
-		Cases: []planCase{}, ZAdd: []planZ{}, ZIncr: []planZ{}, Push: []planPush{}, Sets: []planSet{}, Flags: []planFlag{}, Out: []planQueue{},
+		Cases: []planCase{}, Del: []int{}, LRem: []planPush{}, ZAdd: []planZ{}, ZRem: []planZ{}, SAdd: []planZ{}, ZIncr: []planZ{},
+		Push: []planPush{}, Sets: []planSet{}, Flags: []planFlag{}, Out: []planQueue{},
+	}
+	if fx.Forget != nil {
+		if err := db.planForget(ctx, pl, &p, *fx.Forget); err != nil {
+			return nil, err
+		}
 	}
 	for _, w := range fx.Cases {
 		if err := db.planCase(pl, &p, w); err != nil {
@@ -217,7 +175,7 @@ func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string,
 		}
 	}
 	for _, r := range fx.KB {
-		if err := db.planKB(pl, &p, r); err != nil {
+		if err := db.planKB(pl, &p, k.Chat, r); err != nil {
 			return nil, err
 		}
 	}
@@ -227,24 +185,24 @@ func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string,
 		}
 	}
 	for _, q := range fx.Questions {
-		key := db.keys.question(q.ID)
-		d, err := db.codec.encode(key, q)
-		if err != nil {
+		if err := db.planQuestion(pl, &p, q); err != nil {
 			return nil, err
 		}
-		p.Sets = append(p.Sets, planSet{K: pl.key(key), D: d})
 	}
 	for _, f := range fx.Flags {
-		p.Flags = append(p.Flags, planFlag{K: pl.key(db.keys.prefs(f.Chat)), F: f.Name, Val: f.Value, If: f.IfValue})
+		if err := db.planFlag(pl, &p, f); err != nil {
+			return nil, err
+		}
 	}
 	if err := db.planOut(pl, &p, fx.Deliveries); err != nil {
 		return nil, err
 	}
-	raw, err := jsonString(p)
+	raw, err := json.Marshal(p)
 	if err != nil {
 		return nil, err
 	}
-	res, err := commitScript.Run(ctx, db.rdb, pl.keys, raw).Slice()
+	pl.argv[0] = string(raw)
+	res, err := db.commit(ctx, pl)
 	if err != nil {
 		return nil, err
 	}
@@ -257,35 +215,50 @@ func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string,
 	return db.claimed(ctx, p, res[1:])
 }
 
-// planCase writes a case record and, for a new case, its indexes.
+// planCase writes a case record and its indexes: for a new case the register and its
+// chat's (under the chat's keyed hash); the keyed hashes of its names and phones for
+// /find (stale members are filtered out when read); the closed cases awaiting erasure.
 func (db *DB) planCase(pl *planner, p *commitPlan, w dialogs.CaseWrite) error {
-	key := db.keys.caseRec(w.Case.Number)
-	d, err := db.codec.encode(key, w.Case)
+	c := w.Case
+	key := db.keys.caseRec(c.Number)
+	d, err := db.codec.encode(key, c)
 	if err != nil {
 		return err
 	}
-	p.Cases = append(p.Cases, planCase{K: pl.key(key), E: w.Expect, D: d})
+	p.Cases = append(p.Cases, planCase{K: pl.key(key), E: w.Expect, D: pl.blob(d)})
+	if c.Erased.IsZero() {
+		for _, t := range dialogs.SearchTerms(c) {
+			p.SAdd = append(p.SAdd, planZ{K: pl.key(db.keys.find(db.opt.Keys.hash(hashFind, t))), M: c.Number})
+		}
+	}
+	if !c.Closed.IsZero() && c.Erased.IsZero() {
+		p.ZAdd = append(p.ZAdd, planZ{K: pl.key(db.keys.closed()), S: strconv.FormatInt(c.Closed.Unix(), 10), M: c.Number})
+	} else {
+		p.ZRem = append(p.ZRem, planZ{K: pl.key(db.keys.closed()), M: c.Number})
+	}
 	if w.Expect == 0 {
-		ts := strconv.FormatInt(w.Case.Submitted.Unix(), 10)
-		p.ZAdd = append(p.ZAdd, planZ{K: pl.key(db.keys.allCases()), S: ts, M: w.Case.Number})
-		if w.Case.ChatID != 0 {
-			p.ZAdd = append(p.ZAdd, planZ{K: pl.key(db.keys.byChat(w.Case.ChatID)), S: ts, M: w.Case.Number})
+		ts := strconv.FormatInt(c.Submitted.Unix(), 10)
+		p.ZAdd = append(p.ZAdd, planZ{K: pl.key(db.keys.allCases()), S: ts, M: c.Number})
+		if c.ChatID != 0 {
+			p.ZAdd = append(p.ZAdd, planZ{K: pl.key(db.keys.byChat(db.chatHashes(c.ChatID)[0])), S: ts, M: c.Number})
 		}
 	}
 	return nil
 }
 
-func (db *DB) planKB(pl *planner, p *commitPlan, r dialogs.KBRecord) error {
+// planKB counts a knowledge-base event; an unanswered question is kept (encrypted, with
+// the chat that asked it, so that /forget finds it) among the latest keepUnanswered.
+func (db *DB) planKB(pl *planner, p *commitPlan, chat int64, r dialogs.KBRecord) error {
 	if r.Event.Kind != dialogs.EventUnanswered {
 		p.ZIncr = append(p.ZIncr, planZ{K: pl.key(db.keys.kbCount(r.Event.Kind)), M: r.Event.EntryID})
 		return nil
 	}
 	key := db.keys.kbUnanswered()
-	d, err := db.codec.encode(key, r.Event)
+	d, err := db.codec.encode(key, unansweredRecord{KBEvent: r.Event, Chat: chat})
 	if err != nil {
 		return err
 	}
-	p.Push = append(p.Push, planPush{K: pl.key(key), D: d, Keep: strconv.Itoa(keepUnanswered)})
+	p.Push = append(p.Push, planPush{K: pl.key(key), D: pl.blob(d), Keep: strconv.Itoa(keepUnanswered)})
 	return nil
 }
 
@@ -299,7 +272,7 @@ func (db *DB) planAudit(pl *planner, p *commitPlan, a dialogs.AuditEntry) error 
 		if err != nil {
 			return err
 		}
-		p.Push = append(p.Push, planPush{K: pl.key(key), D: d})
+		p.Push = append(p.Push, planPush{K: pl.key(key), D: pl.blob(d)})
 	}
 	return nil
 }
@@ -314,14 +287,15 @@ func (db *DB) planOut(pl *planner, p *commitPlan, ds []dialogs.Delivery) error {
 			i = len(p.Out)
 			byName[name] = i
 			p.Out = append(p.Out, planQueue{R: name, to: d.To, Q: pl.key(db.keys.queue(name)),
-				L: pl.key(db.keys.lease(name)), Parts: pl.key(db.keys.parts(name)), D: []string{}, Cards: []string{}})
+				L: pl.key(db.keys.lease(name)), Parts: pl.key(db.keys.parts(name)), D: []int{}, Cards: []string{},
+				TTL: db.queueTTL(d.To)})
 		}
 		raw, err := db.codec.encode(db.keys.queue(name), d)
 		if err != nil {
 			return err
 		}
 		q := &p.Out[i]
-		q.D = append(q.D, raw)
+		q.D = append(q.D, pl.blob(raw))
 		q.Cards = append(q.Cards, d.Card)
 		q.items = append(q.items, dialogs.Pending{Delivery: d, Raw: raw})
 	}
@@ -367,7 +341,31 @@ func (db *DB) claimed(ctx context.Context, p commitPlan, claims []any) ([]dialog
 	return out, nil
 }
 
-func jsonString(v any) (string, error) {
-	b, err := json.Marshal(v)
-	return string(b), err
+// commit runs the commit script with the waiting acknowledgements in the same pipeline;
+// when the server lost the script (a restart), it is sent again in full.
+func (db *DB) commit(ctx context.Context, pl *planner) ([]any, error) {
+	pipe := db.rdb.Pipeline()
+	cmd := commitScript.EvalSha(ctx, pipe, pl.keys, pl.argv...)
+	settle := ride(ctx, pipe, db.acks.take())
+	_, _ = pipe.Exec(ctx)
+	settle()
+	res, err := cmd.Slice()
+	if isNoScript(err) {
+		return commitScript.Run(ctx, db.rdb, pl.keys, pl.argv...).Slice()
+	}
+	return res, err
+}
+
+// firstErr is the first failure of a pipeline's commands that matter, redis.Nil (a missing
+// key or member) not being one.
+func firstErr(exec error, cmds ...redis.Cmder) error {
+	for _, c := range cmds {
+		if err := c.Err(); err != nil && !errors.Is(err, redis.Nil) {
+			return err
+		}
+	}
+	if exec != nil && !errors.Is(exec, redis.Nil) && !isNoScript(exec) {
+		return exec
+	}
+	return nil
 }

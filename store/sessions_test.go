@@ -21,7 +21,7 @@ func TestSessionCommitLoadSeen(t *testing.T) {
 		t.Fatalf("new chat: %+v %v", l, err)
 	}
 	sess := dialogs.Session{Lang: "en", Active: true, Draft: &dialogs.Draft{ID: "d1", Field: "name", Values: map[string]string{"consent": "yes"}}}
-	if _, err := db.Commit(ctx, key, "u1", 0, dialogs.Effects{Session: sess}); err != nil {
+	if _, err := db.Commit(ctx, key, "u1", 0, dialogs.Effects{Session: sess, LangChanged: true}); err != nil {
 		t.Fatal(err)
 	}
 	l, err = db.Load(ctx, key, "u1")
@@ -37,13 +37,13 @@ func TestSessionCommitLoadSeen(t *testing.T) {
 	if ttl := rdb.TTL(ctx, prefix+"{pb}:s:42:42").Val(); ttl <= 0 || ttl > time.Hour {
 		t.Fatalf("session ttl %v", ttl)
 	}
-	if ttl := rdb.TTL(ctx, prefix+"{pb}:p:42").Val(); ttl != -1 {
-		t.Fatalf("preferences must not expire, ttl %v", ttl)
+	if ttl := rdb.TTL(ctx, prefix+"{pb}:p:42").Val(); ttl <= 0 || ttl > time.Hour {
+		t.Fatalf("preferences must expire with a silent session, ttl %v", ttl)
 	}
 
 	// An empty session keeps nothing but its version; deleting the language removes the
 	// preferences.
-	if _, err := db.Commit(ctx, key, "u2", 1, dialogs.Effects{}); err != nil {
+	if _, err := db.Commit(ctx, key, "u2", 1, dialogs.Effects{LangChanged: true}); err != nil {
 		t.Fatal(err)
 	}
 	l, _ = db.Load(ctx, key, "u3")

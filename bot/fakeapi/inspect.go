@@ -72,6 +72,17 @@ func (s *Server) Requests(method string) int {
 	return s.requests[strings.ToLower(method)]
 }
 
+// TotalRequests returns how many requests of any method arrived with the right token.
+func (s *Server) TotalRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.requests {
+		n += c
+	}
+	return n
+}
+
 // Calls returns copies of the parameters of every request counted by Requests(method), in
 // arrival order.
 func (s *Server) Calls(method string) []url.Values {

@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -45,7 +46,13 @@ type config struct {
 	botUsername string
 	maxPollWait time.Duration
 	now         func() time.Time
+	onSent      func(chatID int64)
 }
+
+// WithOnSent calls f with the chat id after each message the bot sent or edited was
+// accepted, outside the Server's lock (load drivers react to replies with it). f must not
+// block for long.
+func WithOnSent(f func(chatID int64)) Option { return func(c *config) { c.onSent = f } }
 
 // WithToken makes the Server accept only token (default DefaultToken). The bot's user id is the
 // part of the token before ':' when it is a number, else 1.
@@ -71,6 +78,13 @@ type Server struct {
 // New starts a Server on 127.0.0.1 and registers t.Cleanup to close it.
 func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
+	s := Start(opts...)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a Server on 127.0.0.1 outside a test (a load command); Close stops it.
+func Start(opts ...Option) *Server {
 	s := &Server{
 		cfg:     config{token: DefaultToken, botUsername: "petition_test_bot", maxPollWait: DefaultMaxPollWait, now: time.Now},
 		done:    make(chan struct{}),
@@ -81,7 +95,6 @@ func New(t testing.TB, opts ...Option) *Server {
 		o(&s.cfg)
 	}
 	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	t.Cleanup(s.Close)
 	return s
 }
 
@@ -197,7 +210,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeResult(w, result)
+	if s.cfg.onSent != nil && sends[key] {
+		if id, err := strconv.ParseInt(params.Get("chat_id"), 10, 64); err == nil {
+			s.cfg.onSent(id)
+		}
+	}
 }
+
+// sends are the methods after which WithOnSent's function is called.
+var sends = map[string]bool{"sendmessage": true, "senddocument": true, "sendphoto": true, "editmessagetext": true}
 
 // respond answers getUpdates, which waits without holding s.mu.
 func (s *Server) respond(w http.ResponseWriter, ctx context.Context, p url.Values) {

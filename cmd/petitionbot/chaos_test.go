@@ -153,11 +153,11 @@ func TestKill9DuringTraffic(t *testing.T) {
 
 	cases, dupCards, resent := 0, 0, 0
 	for _, s := range finished {
-		n, err := rdb.ZCard(context.Background(), prefix+"{pb}:bychat:"+strconv.FormatInt(s.id, 10)).Result()
-		if err != nil || n != 1 {
-			t.Errorf("petitioner %d (%s): %d cases, want 1 (%v)", s.id, s.Number, n, err)
+		n := casesOf(t, rdb, prefix, s.id)
+		if n != 1 {
+			t.Errorf("petitioner %d (%s): %d cases, want 1", s.id, s.Number, n)
 		}
-		cases += int(n)
+		cases += n
 		switch c := cardsOf(fake, s.Number); {
 		case c == 0:
 			t.Errorf("case %s: no card in the staff group", s.Number)

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/petitionbot/petitionbot/store"
 )
 
 // config is every setting, read once from the environment.
@@ -24,9 +26,12 @@ type config struct {
 	ProcName     string
 	ProcAddress  string
 	ProcPhone    string
-	ChatRate     float64       // messages per second to one chat
-	GlobalRate   float64       // messages per second overall
-	GroupRate    float64       // messages per minute into a group
+	ChatRate     float64  // messages per second to one chat
+	GlobalRate   float64  // messages per second overall
+	GroupRate    float64  // messages per minute into a group
+	DataKey      []byte   // DATA_KEY; nil only in the console demo
+	PreviousKeys [][]byte // DATA_KEY_PREVIOUS: still decrypt, never encrypt
+	Retention    time.Duration
 	OutboxLease  time.Duration // a sender's claim on deliveries; 0: the store's default
 	OutboxSweep  time.Duration // the longest wait between looks for undelivered messages; 0: the default
 }
@@ -127,17 +132,68 @@ func parseConfig(getenv func(string) string) (config, []string) {
 		bad("BOT_TIMEZONE must be an IANA time zone such as Asia/Shanghai, got %q", get("BOT_TIMEZONE", ""))
 	}
 	c.Location = loc
+	ret, err := parseTTL(get("CASE_RETENTION", "3y"))
+	if err != nil {
+		bad("CASE_RETENTION must be a positive duration such as 3y, 1000d or 36h, got %q", get("CASE_RETENTION", ""))
+	}
+	c.Retention = ret
+	problems = append(problems, parseKeys(&c, get)...)
 	return c, problems
 }
 
-// parseTTL accepts a Go duration (36h, 90m) or whole days (7d).
-func parseTTL(s string) (time.Duration, error) {
-	if d, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(d)
-		if err != nil || n <= 0 {
-			return 0, fmt.Errorf("bad days %q", s)
+// makeKey is the line that tells how to make a data key.
+const makeKey = "make one with: openssl rand -base64 32"
+
+// parseKeys reads DATA_KEY and DATA_KEY_PREVIOUS (comma-separated for several). DATA_KEY
+// is required everywhere but in the console demo (no token, no REDIS_URL). Problems never
+// repeat a key.
+func parseKeys(c *config, get func(name, def string) string) []string {
+	var problems []string
+	if v := get("DATA_KEY", ""); v != "" {
+		k, err := store.ParseKey(v)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("DATA_KEY must be 32 random bytes in base64, but %v; %s", err, makeKey))
 		}
-		return time.Duration(n) * 24 * time.Hour, nil
+		c.DataKey = k
+	} else if c.Token != "" || c.RedisURL != "" {
+		problems = append(problems, "DATA_KEY is required on Telegram and with REDIS_URL (it encrypts the stored personal data): "+
+			makeKey+", and keep it safe: without it the data cannot be read")
+	}
+	if v := get("DATA_KEY_PREVIOUS", ""); v != "" {
+		for i, f := range strings.Split(v, ",") {
+			k, err := store.ParseKey(f)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("DATA_KEY_PREVIOUS key %d must be 32 bytes in base64, but %v", i+1, err))
+				continue
+			}
+			c.PreviousKeys = append(c.PreviousKeys, k)
+		}
+		if get("DATA_KEY", "") == "" {
+			problems = append(problems, "DATA_KEY_PREVIOUS is set without DATA_KEY: set the new key as DATA_KEY and the old one as DATA_KEY_PREVIOUS")
+		}
+	}
+	return problems
+}
+
+// keyring is the configured keys, nil without DATA_KEY.
+func (c config) keyring() (*store.Keyring, error) {
+	if c.DataKey == nil {
+		return nil, nil
+	}
+	return store.NewKeyring(c.DataKey, c.PreviousKeys...)
+}
+
+// parseTTL accepts a Go duration (36h, 90m), whole days (7d) or whole years of 365 days
+// (3y).
+func parseTTL(s string) (time.Duration, error) {
+	for unit, size := range map[string]time.Duration{"d": 24 * time.Hour, "y": 365 * 24 * time.Hour} {
+		if d, ok := strings.CutSuffix(s, unit); ok {
+			n, err := strconv.Atoi(d)
+			if err != nil || n <= 0 || n > 1000*365 {
+				return 0, fmt.Errorf("bad duration %q", s)
+			}
+			return time.Duration(n) * size, nil
+		}
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 {

@@ -44,7 +44,7 @@ func startLogged(t *testing.T, bin string, getenv func(string) string, logPath s
 		cmd.Stderr = f
 	}
 	cmd.Env = os.Environ()
-	for _, k := range []string{"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_ENDPOINT", "STAFF_CHAT_ID", "REDIS_URL", "REDIS_PREFIX",
+	for _, k := range []string{"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_ENDPOINT", "STAFF_CHAT_ID", "REDIS_URL", "REDIS_PREFIX", "DATA_KEY",
 		"PROCURATORATE_NAME", "TELEGRAM_CHAT_RATE", "TELEGRAM_GROUP_RATE", "TELEGRAM_GLOBAL_RATE", "STAFF_USER_IDS",
 		"OUTBOX_LEASE", "OUTBOX_SWEEP"} {
 		cmd.Env = append(cmd.Env, k+"="+getenv(k))
@@ -64,12 +64,14 @@ func kill9(t *testing.T, cmd *exec.Cmd) {
 	cmd.Wait()
 }
 
-func casesOf(t *testing.T, rdb *redis.Client, prefix string) int64 {
-	n, err := rdb.ZCard(context.Background(), prefix+"{pb}:bychat:"+fmt.Sprint(petitioner)).Result()
+// casesOf counts the cases of a chat, reading the store as the bot does (the per-chat
+// index is keyed by a hash under DATA_KEY).
+func casesOf(t *testing.T, rdb *redis.Client, prefix string, chat int64) int {
+	cs, err := testStore(t, rdb, prefix).ByChat(context.Background(), chat)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return n
+	return len(cs)
 }
 
 // TestCrashMidApplication kills the process with SIGKILL between steps; after a restart
@@ -94,7 +96,7 @@ func TestCrashMidApplication(t *testing.T) {
 	if !fake.WaitFor(func() bool { return len(fake.Sent(staffChat)) == 1 }, wait) {
 		t.Fatalf("%d staff alerts, want 1", len(fake.Sent(staffChat)))
 	}
-	if n := casesOf(t, rdb, prefix); n != 1 {
+	if n := casesOf(t, rdb, prefix, petitioner); n != 1 {
 		t.Fatalf("%d cases, want 1", n)
 	}
 }
@@ -121,8 +123,7 @@ func TestCrashAtSubmit(t *testing.T) {
 			if !fake.WaitFor(func() bool { return len(fake.Sent(staffChat)) >= 1 }, wait) {
 				t.Fatal("no staff alert after the restart")
 			}
-			n, _ := rdb.ZCard(context.Background(), prefix+"{pb}:bychat:"+fmt.Sprint(c.id)).Result()
-			if n != 1 {
+			if n := casesOf(t, rdb, prefix, c.id); n != 1 {
 				t.Fatalf("%d cases after a crash at submit, want 1", n)
 			}
 			// A second alert is allowed only if the process died between Telegram

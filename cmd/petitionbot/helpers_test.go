@@ -6,13 +6,13 @@ import (
 	"io"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/petitionbot/petitionbot/bot/fakeapi"
+	"github.com/petitionbot/petitionbot/store"
 	"github.com/petitionbot/petitionbot/store/redistest"
 )
 
@@ -22,6 +22,23 @@ const (
 	petitioner = int64(5001)
 	staffChat  = int64(-100777)
 )
+
+// testDataKey is the DATA_KEY of the tests (32 bytes in base64).
+const testDataKey = "cGV0aXRpb25ib3QgdGVzdHMnIGRhdGEga2V5IDMyIGI="
+
+// testStore reads the key space of a test's bot as the bot does, with testDataKey.
+func testStore(tb testing.TB, rdb *redis.Client, prefix string) *store.DB {
+	tb.Helper()
+	raw, err := store.ParseKey(testDataKey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	keys, err := store.NewKeyring(raw)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return store.New(rdb, store.Options{Prefix: prefix, Keys: keys})
+}
 
 // newFake starts a fake Bot API with a staff chat of the given type ("supergroup",
 // "group") and gives the test a Redis client and key prefix of its own.
@@ -78,6 +95,7 @@ func env(fake *fakeapi.Server, prefix string, extra ...string) func(string) stri
 		"TELEGRAM_CHAT_RATE":    "1000",
 		"TELEGRAM_GROUP_RATE":   "6000",
 		"TELEGRAM_GLOBAL_RATE":  "1000",
+		"DATA_KEY":              testDataKey,
 	}
 	for i := 0; i+1 < len(extra); i += 2 {
 		m[extra[i]] = extra[i+1]
@@ -240,24 +258,6 @@ func (c *chat) secondHalf() {
 func recentServiceDate() string {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	return time.Now().In(loc).AddDate(0, 0, -60).Format(time.DateOnly)
-}
-
-// syncBuffer is a buffer safe for a logger's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // count returns how many lines hold s.

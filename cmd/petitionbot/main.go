@@ -37,7 +37,7 @@ func main() {
 	case err == nil:
 	case errors.Is(err, errUsage):
 		os.Exit(2)
-	case errors.Is(err, errKBProblems):
+	case errors.Is(err, errKBProblems), errors.Is(err, errRekeyIncomplete):
 		os.Exit(1)
 	default:
 		fmt.Fprintln(os.Stderr, "petitionbot:", err)
@@ -78,8 +78,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	defer closeRedis()
+	stats := &runStats{}
+	if path := getenv("PETITIONBOT_STATS_FILE"); path != "" {
+		rdb.AddHook(stats)
+		defer func() {
+			if err := stats.write(path); err != nil {
+				log.Error("writing the stats file failed", "err", err)
+			}
+		}()
+	}
 
-	db := store.New(rdb, store.Options{Prefix: cfg.RedisPrefix, SessionTTL: cfg.DraftTTL, CasePrefix: cfg.CasePrefix, Lease: cfg.OutboxLease})
+	keys, err := cfg.keyring()
+	if err != nil {
+		fmt.Fprintln(stderr, "config:", err)
+		return errUsage
+	}
+	db := store.New(rdb, store.Options{Prefix: cfg.RedisPrefix, SessionTTL: cfg.DraftTTL, CasePrefix: cfg.CasePrefix,
+		Keys: keys, Retention: cfg.Retention, Lease: cfg.OutboxLease})
 	kb, ix, err := openKnowledge(kc, db)
 	if err != nil {
 		return err
@@ -89,6 +104,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		Location:      cfg.Location,
 		DefaultLang:   cfg.DefaultLang,
 		DraftTTL:      cfg.DraftTTL,
+		CaseRetention: cfg.Retention,
 		Procuratorate: dialogs.Procuratorate{Name: cfg.ProcName, Address: cfg.ProcAddress, Phone: cfg.ProcPhone},
 		StaffUserIDs:  cfg.StaffUserIDs,
 		LLMProvider:   kc.provider(),
@@ -96,8 +112,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	svc := &dialogs.Service{Engine: engine, Store: db}
 
 	if cfg.Token == "" {
+		var notes []dialogs.Text
 		if cfg.RedisURL == "" {
-			note, _ := render.HTML(dialogs.Message{Lang: cfg.DefaultLang, Parts: []dialogs.Text{dialogs.T("console.no_persist")}})
+			notes = append(notes, dialogs.T("console.no_persist"))
+		}
+		if keys == nil {
+			notes = append(notes, dialogs.T("console.no_key").Line())
+		}
+		if len(notes) > 0 {
+			note, _ := render.HTML(dialogs.Message{Lang: cfg.DefaultLang, Parts: notes})
 			fmt.Fprintln(stdout, bot.Plain(note))
 			fmt.Fprintln(stdout)
 		}
@@ -117,6 +140,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			StaffLang: cfg.DefaultLang, Location: cfg.Location,
 			PerChatRate: cfg.ChatRate, GlobalRate: cfg.GlobalRate, GroupPerMin: cfg.GroupRate,
 			Lease: cfg.OutboxLease, SweepEvery: cfg.OutboxSweep,
+			Observe: stats.observe,
 		}, svc, db, db, render, log)
 	})
 	if errors.Is(err, errStopped) {
@@ -126,6 +150,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	log.Info("petitionbot started on Telegram", "staff_chat", cfg.StaffChatID)
+	go eraseLoop(ctx, db, cfg.Retention, eraseEvery, log)
 	go func() {
 		<-ctx.Done()
 		// Give the updates in hand time to finish, then cut the sends.

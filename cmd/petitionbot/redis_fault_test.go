@@ -157,9 +157,8 @@ func TestRedisOutages(t *testing.T) {
 
 	resent := 0
 	for _, s := range finished {
-		n, err := rdb.ZCard(context.Background(), prefix+"{pb}:bychat:"+strconv.FormatInt(s.id, 10)).Result()
-		if err != nil || n != 1 {
-			t.Errorf("petitioner %d (%s): %d cases, want 1 (%v)", s.id, s.Number, n, err)
+		if n := casesOf(t, rdb, prefix, s.id); n != 1 {
+			t.Errorf("petitioner %d (%s): %d cases, want 1", s.id, s.Number, n)
 		}
 		r, problem := orderCheck(fake.Sent(s.id), steps)
 		if problem != "" {

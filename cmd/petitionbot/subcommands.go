@@ -12,7 +12,8 @@ const shutdownGrace = 20 * time.Second
 
 func afterGrace() <-chan time.Time { return time.After(shutdownGrace) }
 
-// subcommand runs "petitionbot ask …", "petitionbot deadline …" and "petitionbot kb check …".
+// subcommand runs "petitionbot ask …", "petitionbot deadline …", "petitionbot rekey" and
+// "petitionbot kb check …".
 func subcommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "help", "-h", "--help":
@@ -22,6 +23,8 @@ func subcommand(ctx context.Context, args []string, getenv func(string) string, 
 		return askCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "deadline":
 		return deadlineCmd(args[1:], getenv, time.Now, stdout, stderr)
+	case "rekey":
+		return rekeyCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "kb":
 		if len(args) >= 2 && args[1] == "check" {
 			return kbCheckCmd(args[2:], stdout, stderr)
@@ -35,4 +38,5 @@ const usage = `usage:
   petitionbot                      run (Telegram with TELEGRAM_BOT_TOKEN, else a console chat)
   petitionbot ask [--lang zh-Hans|en] [--json] "question"
   petitionbot deadline --route R --from YYYY-MM-DD [--today YYYY-MM-DD] [--lang zh-Hans|en] [--json]
+  petitionbot rekey [--max-keys N]   re-encrypt every record under DATA_KEY (REDIS_URL, DATA_KEY, DATA_KEY_PREVIOUS)
   petitionbot kb check [DIR]`

@@ -9,26 +9,6 @@ import (
 	"github.com/petitionbot/petitionbot/bot/fakeapi"
 )
 
-// turn is one thing the user does: press a button (data, its prefix with "*") or type text.
-type turn struct{ press, text, photo string }
-
-// applicationTurns is a whole application as the user's turns, each answered by the bot.
-func applicationTurns() []turn {
-	return []turn{
-		{text: "/start"}, {press: "m:apply"}, {press: "f:consent:yes"}, {press: "f:consent_abroad:yes"},
-		{press: "f:consent_sensitive:yes"}, {press: "f:target:judgment"}, {press: "f:retrial:rejected"},
-		{press: "f:retrial_late:no"}, {press: "f:service:signed"}, {text: recentServiceDate()},
-		{press: "f:applicant_type:individual"}, {text: "张三"}, {press: "f:id_type:resident"},
-		{text: "520502198506120033"}, {text: "汉族"}, {press: "n:skip:occupation"},
-		{text: "贵州省毕节市七星关区某某路8号"}, {text: "13812345678"}, {press: "f:representation:self"},
-		{text: "某某镇人民政府"}, {press: "n:skip:body_address"}, {text: "毕节市中级人民法院"},
-		{text: "（2021）黔05行终123号"}, {text: "2021-10-09"}, {press: "f:dispute:land"},
-		{text: "请求检察院对该判决依法提出抗诉或者再审检察建议"},
-		{text: "镇政府征收我家承包地，至今没有支付补偿款，法院判决错误。"}, {photo: "photo-1"},
-		{press: "n:done:documents"}, {press: "f:mediation:yes"}, {press: "r:submit"}, {text: "/status"},
-	}
-}
-
 // limitedMethods are the Bot API calls Telegram counts against a chat's message budget.
 var limitedMethods = []string{"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendPhoto", "sendDocument"}
 
@@ -51,20 +31,20 @@ func BenchmarkTurnLatency(b *testing.B) {
 		id := int64(20_000 + i)
 		c := &chat{fake: fake, id: id}
 		before := limitedCalls(fake, id)
-		for _, tr := range applicationTurns() {
+		for _, tr := range append(fakeapi.ApplicationScript(recentServiceDate(), 0), fakeapi.Step{Text: "/status"}) {
 			n := len(fake.Sent(id))
 			start := time.Now()
 			switch {
-			case tr.press != "":
+			case tr.Press != "":
 				m, ok := c.latestButtons()
-				if !ok || buttonData(m, tr.press) == "" {
-					b.Fatalf("no button %s: %s", tr.press, tail(fake.Sent(id)))
+				if !ok || buttonData(m, tr.Press) == "" {
+					b.Fatalf("no button %s: %s", tr.Press, tail(fake.Sent(id)))
 				}
-				fake.PressButton(id, id, m.MessageID, buttonData(m, tr.press))
-			case tr.photo != "":
-				fake.SendPhoto(id, id, tr.photo)
+				fake.PressButton(id, id, m.MessageID, buttonData(m, tr.Press))
+			case tr.Photo != "":
+				fake.SendPhoto(id, id, tr.Photo)
 			default:
-				fake.SendText(id, id, tr.text)
+				fake.SendText(id, id, tr.Text)
 			}
 			if !fake.WaitFor(func() bool { return len(fake.Sent(id)) > n }, wait) {
 				b.Fatalf("no answer to %+v", tr)
