@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -89,21 +90,6 @@ func TestKill9DuringTraffic(t *testing.T) {
 			mu.Unlock()
 		}
 	}
-	var staffPresses int
-	staff := func(ctx context.Context) error {
-		pressed := map[string]bool{}
-		for ctx.Err() == nil {
-			for _, m := range fake.Sent(staffChat) {
-				if d := buttonData(m, "s:acc:*"); d != "" && !pressed[d] {
-					fake.PressButton(staffChat, staffUser, m.MessageID, d)
-					pressed[d] = true
-					staffPresses++
-				}
-			}
-			pause(ctx, 50*time.Millisecond)
-		}
-		return nil
-	}
 	actors := []actor{petitioners, petitioners, petitioners, petitioners, petitioners, petitioners}
 	var wg sync.WaitGroup
 	for _, a := range actors {
@@ -120,21 +106,42 @@ func TestKill9DuringTraffic(t *testing.T) {
 	}
 	staffCtx, stopStaff := context.WithCancel(context.Background())
 	staffDone := make(chan struct{})
-	go func() { defer close(staffDone); staff(staffCtx) }()
+	var staffPresses int
+	go func() { defer close(staffDone); staffPresses = staffSim(staffCtx, fake) }()
 
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	start := time.Now()
 	var downtime time.Duration
+	var recoveries []time.Duration // from a restart to the new process's first getUpdates
+	killed := make(chan struct{})
 	for kills < want && ctx.Err() == nil {
 		pause(ctx, time.Duration(50+rng.IntN(450))*time.Millisecond)
+		close(killed)
 		kill9(t, proc)
 		kills++
 		down := time.Now()
 		if rng.IntN(4) == 0 { // now and then stay down a while, as a real restart takes
 			pause(ctx, time.Duration(rng.IntN(1500))*time.Millisecond)
 		}
+		killed = make(chan struct{})
+		polls, restarted := fake.Requests("getUpdates"), time.Now()
 		proc = startLogged(t, bin, getenv, filepath.Join(logDir, fmt.Sprintf("run-%d.log", kills)))
 		downtime += time.Since(down)
+		go func(killed <-chan struct{}) {
+			gone := func() bool {
+				select {
+				case <-killed:
+					return true
+				default:
+					return false
+				}
+			}
+			if fake.WaitFor(func() bool { return gone() || fake.Requests("getUpdates") > polls }, wait) && !gone() {
+				mu.Lock()
+				recoveries = append(recoveries, time.Since(restarted))
+				mu.Unlock()
+			}
+		}(killed)
 	}
 	elapsed := time.Since(start)
 	// The last process stays up: the petitioners under way finish, then the staff catch up.
@@ -151,7 +158,7 @@ func TestKill9DuringTraffic(t *testing.T) {
 	stopStaff()
 	<-staffDone
 
-	cases, dupCards, resent := 0, 0, 0
+	cases, dupCards, resent, repeated := 0, 0, 0, 0
 	for _, s := range finished {
 		n := casesOf(t, rdb, prefix, s.id)
 		if n != 1 {
@@ -164,11 +171,12 @@ func TestKill9DuringTraffic(t *testing.T) {
 		case c > 1:
 			dupCards += c - 1
 		}
-		r, problem := orderCheck(fake.Sent(s.id), steps)
+		r, rep, problem := orderCheck(fake.Sent(s.id), steps, retry)
 		if problem != "" {
 			t.Errorf("petitioner %d: %s", s.id, problem)
 		}
 		resent += r
+		repeated += rep
 	}
 	if dupCards > kills {
 		t.Errorf("%d duplicate cards for %d kills", dupCards, kills)
@@ -185,8 +193,17 @@ func TestKill9DuringTraffic(t *testing.T) {
 	if len(finished) < 6 {
 		t.Errorf("only %d applications completed during the kills", len(finished))
 	}
-	t.Logf("FIGURES kill-9: %d kills in %v (bot down %v in all), %d applications completed, %d cases, %d staff presses, %d duplicate cards, %d messages re-sent to petitioners",
-		kills, elapsed.Round(time.Second), downtime.Round(time.Millisecond), len(finished), cases, staffPresses, dupCards, resent)
+	mu.Lock()
+	slices.Sort(recoveries)
+	median, slowest := time.Duration(0), time.Duration(0)
+	if n := len(recoveries); n > 0 {
+		median, slowest = recoveries[n/2], recoveries[n-1]
+	}
+	mu.Unlock()
+	t.Logf("FIGURES kill-9: restart to polling: median %v, slowest %v (%d restarts polled before the next kill)",
+		median.Round(time.Millisecond), slowest.Round(time.Millisecond), len(recoveries))
+	t.Logf("FIGURES kill-9: %d kills in %v (bot down %v in all), %d applications completed, %d cases, %d staff presses, %d duplicate cards, %d messages re-sent to petitioners, %d answers to a repeated input",
+		kills, elapsed.Round(time.Second), downtime.Round(time.Millisecond), len(finished), cases, staffPresses, dupCards, resent, repeated)
 }
 
 // cardsOf counts the staff group's messages that are the card of case number.
