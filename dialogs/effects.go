@@ -16,7 +16,7 @@ type SessionKey struct {
 type Loaded struct {
 	Session Session
 	Version int64 // the stored version; 0 for a session never stored
-	Seen    bool  // the update was committed before: it must have no second effect
+	Seen    bool  // the update was committed before: it must have no second effect (false when unknown)
 }
 
 // Effects is everything that handling one input changes. A Store commits it atomically:
@@ -93,7 +93,9 @@ var ErrConflict = errors.New("changed meanwhile")
 // Store keeps sessions and commits the effects of handled inputs.
 type Store interface {
 	// Load returns the session of key (the zero Session for one never stored, with the
-	// chat's preferences and flags) and whether updateID was already committed for it.
+	// chat's preferences and flags) and whether updateID was already committed for it. A
+	// store may answer from a copy it holds (Seen false then): Commit detects a copy that
+	// is no longer current (ErrConflict) and an update committed before (ErrDuplicate).
 	Load(ctx context.Context, key SessionKey, updateID string) (Loaded, error)
 	// Commit stores fx atomically, marks updateID committed for key and queues the
 	// deliveries. It returns ErrDuplicate when updateID was committed meanwhile and

@@ -52,17 +52,13 @@ func (c codec) encode(key string, v any) (string, error) {
 	return c.ring.seal(c.aad(key), b), nil
 }
 
-// encodeCompact is encode in the compact form (plain JSON without a keyring): a draft is
-// kept in every chat, and the compact form is half the size.
-func (c codec) encodeCompact(key string, v any) (string, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", fmt.Errorf("encode %s: %w", c.name(key), err)
-	}
+// sealCompact is the compact stored form of a record's JSON b (plain JSON without a
+// keyring): a draft is kept in every chat, and the compact form is half the size.
+func (c codec) sealCompact(key string, b []byte) string {
 	if c.ring == nil {
-		return tagJSON + string(b), nil
+		return tagJSON + string(b)
 	}
-	return c.ring.sealCompact(c.aad(key), deflate(b)), nil
+	return c.ring.sealCompact(c.aad(key), deflate(b))
 }
 
 func (c codec) decode(key, stored string, v any) error {

@@ -103,11 +103,13 @@ func TestWrongKeyRefused(t *testing.T) {
 func TestAssociatedData(t *testing.T) {
 	ctx := context.Background()
 	r := dbClient(t)
-	db := keyedDB(r, ring(t, newKey(t)))
+	keys := ring(t, newKey(t))
+	db := keyedDB(r, keys)
 	commitSession(t, db, 7, "u1", secretDraft)
 	commitSession(t, db, 8, "u2", dialogs.Session{Active: true})
 	raw := rawSession(t, r, "7")
 	r.c.Set(ctx, r.prefix+"{pb}:s:8:8", "1:"+raw, 0)
+	db = keyedDB(r, keys) // a process that did not write them: no cached sessions
 	if _, err := loadErr(db, 8); err == nil || !strings.Contains(err.Error(), "does not belong") {
 		t.Fatalf("a session moved to another chat was read: %v", err)
 	}
@@ -203,7 +205,7 @@ func TestCompactSession(t *testing.T) {
 	}
 	commitSession(t, db, 9, "u2", secretDraft)
 	r.c.Set(context.Background(), r.prefix+"{pb}:s:9:9", "1:"+raw, 0) // 7's record moved to 9
-	if _, err := loadErr(db, 9); err == nil {
+	if _, err := loadErr(keyedDB(r, keys), 9); err == nil {
 		t.Fatal("a session record moved to another chat was accepted")
 	}
 }

@@ -43,6 +43,7 @@ type DB struct {
 	codec codec
 	opt   Options
 	acks  acks
+	cache *sessionCache
 }
 
 var (
@@ -76,6 +77,7 @@ func New(rdb redis.UniversalClient, opt Options) *DB {
 	}
 	db := &DB{rdb: rdb, keys: keys{opt.Prefix}, codec: codec{ring: opt.Keys, prefix: opt.Prefix}, opt: opt}
 	db.acks.flush = db.flushAcks
+	db.cache = newSessionCache(min(cacheAge, opt.SessionTTL))
 	return db
 }
 

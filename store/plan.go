@@ -12,7 +12,8 @@ type commitPlan struct {
 	Ready   int         `json:"ready"`
 	Cards   int         `json:"cards"`
 	V       int64       `json:"v,string"`
-	SD      int         `json:"sd"` // ARGV index of the session record
+	PV      int64       `json:"pv,string"` // the preferences' version read; -1: not checked
+	SD      int         `json:"sd"`        // ARGV index of the session record
 	STTL    int64       `json:"sttl,string"`
 	Lang    string      `json:"lang"`
 	SetLang bool        `json:"setlang"`

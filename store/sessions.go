@@ -19,8 +19,21 @@ import (
 const seenWindow = 48 * time.Hour
 
 // Load returns the session of key with its version and the chat's preferences and flags,
-// and whether updateID was committed for it within the last 48 hours: one round trip.
+// and whether updateID was committed for it within the last 48 hours: one round trip, or
+// none when this process holds the session in its cache (see cache.go; Seen is then
+// false, and Commit reports a duplicate).
 func (db *DB) Load(ctx context.Context, k dialogs.SessionKey, updateID string) (dialogs.Loaded, error) {
+	if c, ok := db.cache.get(k, db.opt.Now()); ok {
+		var l dialogs.Loaded
+		l.Version = c.version
+		if c.json != nil {
+			if err := json.Unmarshal(c.json, &l.Session); err != nil {
+				return dialogs.Loaded{}, err
+			}
+		}
+		l.Session.Lang, l.Session.Awaiting, l.Session.FormStart = c.lang, c.awaiting, c.formStart
+		return l, nil
+	}
 	skey := db.keys.session(k.Chat, k.User)
 	pipe := db.rdb.Pipeline()
 	sess := pipe.Get(ctx, skey)
@@ -35,9 +48,13 @@ func (db *DB) Load(ctx context.Context, k dialogs.SessionKey, updateID string) (
 	var l dialogs.Loaded
 	version, d := splitSession(sess.Val())
 	l.Version = version
+	var plain []byte
 	if d != "" {
-		if err := db.codec.decode(skey, d, &l.Session); err != nil {
+		if plain, err = db.codec.plain(skey, d); err != nil {
 			return dialogs.Loaded{}, err
+		}
+		if err := json.Unmarshal(plain, &l.Session); err != nil {
+			return dialogs.Loaded{}, fmt.Errorf("decode %s: %w", db.codec.name(skey), err)
 		}
 	}
 	p := prefs.Val()
@@ -46,21 +63,37 @@ func (db *DB) Load(ctx context.Context, k dialogs.SessionKey, updateID string) (
 	l.Session.Awaiting = db.flagValue(pkey, p, dialogs.FlagAwaiting)
 	l.Session.FormStart = db.flagValue(pkey, p, dialogs.FlagForm)
 	l.Seen = seen.Err() == nil
+	pvs, versioned := p[prefsVersion]
+	if len(p) > 0 && !versioned {
+		return l, nil // preferences from before they had versions: not cached
+	}
+	pv, _ := strconv.ParseInt(pvs, 10, 64)
+	db.cache.put(cached{key: k, version: version, prefsVersion: pv, json: plain,
+		lang: l.Session.Lang, awaiting: l.Session.Awaiting, formStart: l.Session.FormStart, at: db.opt.Now()})
 	return l, nil
 }
 
+// prefsVersion is the field of a preferences hash that every write to it raises.
+const prefsVersion = "pv"
+
 // commitScript stores the effects of one update; ARGV[1] is a plan (see commitPlan), the
 // stored records are the other ARGV (the plan names them by index, so that they are not
-// escaped into its JSON), every key it touches is in KEYS. It returns {0} if the update was seen, {-1} if the session's
-// version changed, {-2} if a case's did, else {1, claim…} with one claim per recipient it
+// escaped into its JSON), every key it touches is in KEYS. It returns {0} if the update
+// was seen, {-1} if the session's version or its preferences' version changed, {-2} if a
+// case's did, else {1, preferences' version now, claim…} with one claim per recipient it
 // could claim: {recipient, parts sent of the head, older items, kept card messages}.
 var commitScript = redis.NewScript(`
 local p = cjson.decode(ARGV[1])
+local function changed(k) -- a preferences hash was written: raise its version, or drop it when nothing else is left
+  if redis.call('HLEN', k) <= 1 and redis.call('HEXISTS', k, 'pv') == 1 then redis.call('DEL', k)
+  elseif redis.call('EXISTS', k) == 1 then redis.call('HINCRBY', k, 'pv', 1) end
+end
 if redis.call('ZSCORE', KEYS[p.seen], p.u) then return {0} end
 local cur = redis.call('GET', KEYS[p.s])
 local v = 0
 if cur then v = tonumber(string.match(cur, '^(%d+):')) or 0 end
 if v ~= tonumber(p.v) then return {-1} end
+if tonumber(p.pv) >= 0 and tonumber(redis.call('HGET', KEYS[p.p], 'pv') or '0') ~= tonumber(p.pv) then return {-1} end
 for _, c in ipairs(p.cases) do
   if tonumber(redis.call('HGET', KEYS[c.k], 'v') or '0') ~= tonumber(c.e) then return {-2} end
 end
@@ -69,6 +102,7 @@ for _, l in ipairs(p.lrem) do redis.call('LREM', KEYS[l.k], 0, ARGV[l.d]) end
 redis.call('SET', KEYS[p.s], (v + 1) .. ':' .. ARGV[p.sd], 'PX', p.sttl)
 if p.setlang then
   if p.lang == '' then redis.call('HDEL', KEYS[p.p], 'lang') else redis.call('HSET', KEYS[p.p], 'lang', p.lang) end
+  changed(KEYS[p.p])
 end
 redis.call('PEXPIRE', KEYS[p.p], p.sttl)
 redis.call('ZADD', KEYS[p.seen], p.nows, p.u)
@@ -106,9 +140,10 @@ for _, f in ipairs(p.flags) do
     for _, t in ipairs(f.ifs) do if held == t then clear = true end end
     if clear then redis.call('HDEL', KEYS[f.k], f.f, tagf) end
   end
+  changed(KEYS[f.k])
   redis.call('PEXPIRE', KEYS[f.k], p.sttl)
 end
-local out = {1}
+local out = {1, tonumber(redis.call('HGET', KEYS[p.p], 'pv') or '0')}
 for _, q in ipairs(p.out) do
   local before = redis.call('LLEN', KEYS[q.q])
   for _, d in ipairs(q.d) do redis.call('RPUSH', KEYS[q.q], ARGV[d]) end
@@ -148,17 +183,24 @@ func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string,
 	now := db.opt.Now()
 	pl := &planner{idx: map[string]int{}, argv: []any{""}}
 	skey := db.keys.session(k.Chat, k.User)
+	var plain []byte
 	sd := ""
 	if !fx.Session.Empty() {
 		var err error
-		if sd, err = db.codec.encodeCompact(skey, fx.Session); err != nil {
-			return nil, err
+		if plain, err = json.Marshal(fx.Session); err != nil {
+			return nil, fmt.Errorf("encode %s: %w", db.codec.name(skey), err)
 		}
+		sd = db.codec.sealCompact(skey, plain)
+	}
+	loaded, known := db.cache.peek(k)
+	pv := int64(-1) // unknown (the entry was evicted since Load): not checked
+	if known && loaded.version == version {
+		pv = loaded.prefsVersion
 	}
 	p := commitPlan{
 		U: updateID, S: pl.key(skey), P: pl.key(db.keys.prefs(k.User)), Seen: pl.key(db.keys.seen(k.Chat, k.User)),
 		Ready: pl.key(db.keys.ready()), Cards: pl.key(db.keys.cards()),
-		V: version, SD: pl.blob(sd), STTL: db.opt.SessionTTL.Milliseconds(), Lang: fx.Session.Lang, SetLang: fx.LangChanged,
+		V: version, PV: pv, SD: pl.blob(sd), STTL: db.opt.SessionTTL.Milliseconds(), Lang: fx.Session.Lang, SetLang: fx.LangChanged,
 		NowS: now.Unix(), Old: now.Add(-seenWindow).Unix(), SeenTTL: int64(seenWindow / time.Second),
 		Token: token(), LeaseMS: db.opt.Lease.Milliseconds(), Due: now.Add(db.opt.Lease).UnixMilli(),
 		Cases: []planCase{}, Del: []int{}, LRem: []planPush{}, ZAdd: []planZ{}, ZRem: []planZ{}, SAdd: []planZ{}, ZIncr: []planZ{},
@@ -204,15 +246,44 @@ func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string,
 	pl.argv[0] = string(raw)
 	res, err := db.commit(ctx, pl)
 	if err != nil {
+		db.cache.drop(k)
 		return nil, err
 	}
 	switch code, _ := res[0].(int64); code {
 	case 0:
+		db.cache.drop(k)
 		return nil, dialogs.ErrDuplicate
 	case -1, -2:
+		db.cache.drop(k)
 		return nil, dialogs.ErrConflict
 	}
-	return db.claimed(ctx, p, res[1:])
+	db.remember(k, version, pv, plain, fx, res[1])
+	return db.claimed(ctx, p, res[2:])
+}
+
+// remember caches the session as just committed. Its flags are the ones loaded, unless
+// the commit wrote some of its own preferences' (then it is loaded again next time), or
+// unless they were not checked. The cached sessions of other chats whose preferences it
+// wrote are dropped: their check would fail.
+func (db *DB) remember(k dialogs.SessionKey, version, pv int64, plain []byte, fx dialogs.Effects, newPV any) {
+	loaded, _ := db.cache.peek(k)
+	lang := loaded.lang
+	if fx.LangChanged {
+		lang = fx.Session.Lang
+		db.cache.drop(dialogs.SessionKey{Chat: k.User, User: k.User})
+	}
+	own := fx.Forget != nil || pv < 0
+	for _, f := range fx.Flags {
+		own = own || f.Chat == k.User
+		db.cache.drop(dialogs.SessionKey{Chat: f.Chat, User: f.Chat})
+	}
+	n, ok := newPV.(int64)
+	if own || !ok {
+		db.cache.drop(k)
+		return
+	}
+	db.cache.put(cached{key: k, version: version + 1, prefsVersion: n, json: plain,
+		lang: lang, awaiting: loaded.awaiting, formStart: loaded.formStart, at: db.opt.Now()})
 }
 
 // planCase writes a case record and its indexes: for a new case the register and its

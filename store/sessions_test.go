@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/petitionbot/petitionbot/dialogs"
+	"github.com/petitionbot/petitionbot/store"
 )
 
 func TestSessionCommitLoadSeen(t *testing.T) {
@@ -24,7 +25,10 @@ func TestSessionCommitLoadSeen(t *testing.T) {
 	if _, err := db.Commit(ctx, key, "u1", 0, dialogs.Effects{Session: sess, LangChanged: true}); err != nil {
 		t.Fatal(err)
 	}
-	l, err = db.Load(ctx, key, "u1")
+	if _, err := db.Commit(ctx, key, "u1", 1, dialogs.Effects{Session: sess}); !errors.Is(err, dialogs.ErrDuplicate) {
+		t.Fatalf("the same update committed again: %v", err)
+	}
+	l, err = store.New(rdb, store.Options{Prefix: prefix, SessionTTL: time.Hour}).Load(ctx, key, "u1") // no cache
 	if err != nil || !l.Seen || l.Version != 1 {
 		t.Fatalf("after commit: %+v, %v", l, err)
 	}

@@ -1,4 +1,4 @@
-// Command loadtest measures petitionbot against a bare echo bot built on the same Telegram
+// Command loadtest measures petitionbot against two echo bots built on the same Telegram
 // library, side by side in one run: it starts a fake Bot API in process, runs each bot as
 // a child process against it, and drives many simulated petitioners through whole
 // applications and questions, each answering as soon as the bot replies. It prints, for
@@ -11,7 +11,8 @@
 // application), -stop-at N (each chat stops after N steps: drafts left in progress, to
 // measure memory), -redis ADDR (a real Redis; keys under a fresh prefix, deleted after),
 // -bin PATH (a petitionbot binary; default: built from this module), -echo=false (skip the
-// echo bot). Rate limits are raised for the run; both bots see the same fake API.
+// echo bots; echo.go says what each is). Rate limits are raised for the run; all bots
+// see the same fake API.
 package main
 
 import (
@@ -37,8 +38,8 @@ type config struct {
 }
 
 func main() {
-	if os.Getenv("LOADTEST_ECHO_TOKEN") != "" { // this binary as the echo bot child
-		if err := runEcho(os.Getenv("LOADTEST_ECHO_TOKEN"), os.Getenv("LOADTEST_ECHO_ENDPOINT")); err != nil {
+	if kind := os.Getenv("LOADTEST_ECHO"); kind != "" { // this binary as an echo bot child
+		if err := runEcho(kind, os.Getenv("LOADTEST_ECHO_TOKEN"), os.Getenv("LOADTEST_ECHO_ENDPOINT")); err != nil {
 			fmt.Fprintln(os.Stderr, "echo:", err)
 			os.Exit(1)
 		}
@@ -50,7 +51,7 @@ func main() {
 	flag.IntVar(&c.stopAt, "stop-at", 0, "each chat stops after this many steps (0: the whole script)")
 	flag.StringVar(&c.redisAddr, "redis", "127.0.0.1:6379", "a real Redis")
 	flag.StringVar(&c.bin, "bin", "", "a petitionbot binary (default: go build ./cmd/petitionbot)")
-	flag.BoolVar(&c.echo, "echo", true, "also measure the bare echo bot")
+	flag.BoolVar(&c.echo, "echo", true, "also measure the echo bots")
 	flag.Parse()
 	if err := run(c, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
@@ -90,7 +91,7 @@ func run(c config, out io.Writer) error {
 		return fmt.Errorf("no Redis at %s: %w", c.redisAddr, err)
 	}
 	fmt.Fprintf(out, "%d chats, %d steps each, on %s\n", c.chats, stepsOf(c), hostInfo())
-	pb, err := measure(c, dir, rdb, false)
+	pb, err := measure(c, dir, rdb, "")
 	if err != nil {
 		return err
 	}
@@ -98,12 +99,18 @@ func run(c config, out io.Writer) error {
 	if !c.echo {
 		return nil
 	}
-	echo, err := measure(c, dir, rdb, true)
+	tuned, err := measure(c, dir, rdb, "tuned")
 	if err != nil {
 		return err
 	}
-	report(out, echo)
-	fmt.Fprintf(out, "ratio (petitionbot / echo, updates per second): %.2f\n", rate(pb)/rate(echo))
+	report(out, tuned)
+	bare, err := measure(c, dir, rdb, "bare")
+	if err != nil {
+		return err
+	}
+	report(out, bare)
+	fmt.Fprintf(out, "ratio (petitionbot / tuned echo, updates per second): %.2f\n", rate(pb)/rate(tuned))
+	fmt.Fprintf(out, "ratio (petitionbot / bare echo, updates per second): %.2f\n", rate(pb)/rate(bare))
 	return nil
 }
 

@@ -19,11 +19,12 @@ import (
 
 const staffChat = -100999
 
-// measure runs one bot (petitionbot, or the echo bot) under the load.
-func measure(c config, dir string, rdb *redis.Client, echo bool) (result, error) {
+// measure runs one bot under the load: petitionbot when echo is "", else the echo bot of
+// that kind ("bare" or "tuned").
+func measure(c config, dir string, rdb *redis.Client, echo string) (result, error) {
 	r := result{name: "petitionbot"}
-	if echo {
-		r.name = "echo bot"
+	if echo != "" {
+		r.name = echo + " echo"
 	}
 	d := fakeapi.NewCrowd(fakeapi.ApplicationScript(serviceDate(), c.questions), c.stopAt)
 	fake := fakeapi.Start(fakeapi.WithMaxPollWait(time.Second), fakeapi.WithOnSent(d.Replied))
@@ -34,9 +35,9 @@ func measure(c config, dir string, rdb *redis.Client, echo bool) (result, error)
 
 	var ch *child
 	var err error
-	if echo {
+	if echo != "" {
 		self, _ := os.Executable()
-		ch, err = startChild(self, nil, []string{"LOADTEST_ECHO_TOKEN=" + fake.Token(), "LOADTEST_ECHO_ENDPOINT=" + fake.APIEndpoint()}, dir, "echo")
+		ch, err = startChild(self, nil, []string{"LOADTEST_ECHO=" + echo, "LOADTEST_ECHO_TOKEN=" + fake.Token(), "LOADTEST_ECHO_ENDPOINT=" + fake.APIEndpoint()}, dir, r.name)
 	} else {
 		stats := filepath.Join(dir, "stats.json")
 		ch, err = startChild(c.bin, nil, []string{
@@ -77,7 +78,7 @@ func measure(c config, dir string, rdb *redis.Client, echo bool) (result, error)
 	lat := d.Latencies()
 	r.p50, r.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
 	r.rss, r.peakRSS = ch.rssMB()
-	if c.stopAt > 0 && !echo {
+	if c.stopAt > 0 && echo == "" {
 		r.redisBytesPerDraft = perDraft(rdb, prefix, chats)
 	}
 	if r.cpu, err = ch.stop(); err != nil {
