@@ -46,7 +46,7 @@ func NewAPI(ctx context.Context, token, endpoint string, timeout time.Duration) 
 	transport.MaxIdleConnsPerHost = maxConcurrentCalls
 	client := &http.Client{Timeout: timeout, Transport: transport}
 	bot, err := tgbotapi.NewBotAPIWithClient(token, endpoint, ctxClient{ctx: ctx, c: client, token: token})
-	if err != nil && token != "" {
+	if err != nil && token != "" && strings.Contains(err.Error(), token) { // else keep its type
 		return nil, errors.New(strings.ReplaceAll(err.Error(), token, "<token>"))
 	}
 	return bot, err

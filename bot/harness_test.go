@@ -41,8 +41,10 @@ type harness struct {
 	svc       *dialogs.Service
 	logs      *logBuffer
 	log       *slog.Logger
-	poll      time.Duration // TelegramConfig.PollTimeout
-	timers    *bot.Timers   // set on every transport started, when not nil
+	poll      time.Duration  // TelegramConfig.PollTimeout
+	timers    *bot.Timers    // set on every transport started, when not nil
+	out       dialogs.Outbox // the senders' outbox; nil: db
+	tune      func(*bot.TelegramConfig)
 }
 
 // newHarness builds an installation. Options go to the fake API; a long poll wait there
@@ -91,12 +93,20 @@ func (h *harness) start() *running { return h.startWith(false) }
 func (h *harness) startWith(noPoll bool) *running {
 	h.t.Helper()
 	sendCtx, cancelSend := context.WithCancel(context.Background())
-	tg, err := bot.NewTelegram(sendCtx, bot.TelegramConfig{
+	cfg := bot.TelegramConfig{
 		Token: h.fake.Token(), APIEndpoint: h.fake.APIEndpoint(),
 		StaffChatID: staffChat, StaffLang: dialogs.LangEn, PollTimeout: h.poll,
 		PerChatRate: 1000, GlobalRate: 1000, GroupPerMin: 60000, Lease: leaseForTests, SweepEvery: 300 * time.Millisecond,
 		NoPoll: noPoll,
-	}, h.svc, h.db, h.db, h.render, h.log)
+	}
+	if h.tune != nil {
+		h.tune(&cfg)
+	}
+	var out dialogs.Outbox = h.db
+	if h.out != nil {
+		out = h.out
+	}
+	tg, err := bot.NewTelegram(sendCtx, cfg, h.svc, out, h.db, h.render, h.log)
 	if err != nil {
 		cancelSend()
 		h.t.Fatalf("NewTelegram: %v", err)

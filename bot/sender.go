@@ -74,22 +74,41 @@ func (t *Telegram) keepClaim(ctx context.Context, b dialogs.Batch) (context.Cont
 
 // done acknowledges a batch, retrying storage failures until they pass (a sent message is
 // never sent again because storage was briefly away), the claim is lost, or ctx ends.
+// Between tries it renews the claim, so that a sweeper does not take over what is sent;
+// tries come at most storageRetryMax apart, so the rest of the recipient's deliveries
+// follow as soon as storage is back. A claim that expired meanwhile with nobody taking it
+// is taken again by the acknowledgement itself.
 func (t *Telegram) done(ctx context.Context, b dialogs.Batch, s dialogs.Sent) (dialogs.Batch, bool, bool) {
 	for attempt := 1; ; attempt++ {
 		next, more, err := t.out.Done(ctx, b, s)
 		switch {
 		case err == nil:
+			if attempt > 1 {
+				t.log.Info("recorded sent messages after storage came back", "to", b.To.String(), "attempts", attempt)
+			}
 			return next, more, true
 		case errors.Is(err, dialogs.ErrLeaseLost):
 			t.log.Warn("another sender took over these deliveries; stopping", "to", b.To.String())
 			return dialogs.Batch{}, false, false
 		}
-		wait := backoff(attempt)
+		wait := storageBackoff(attempt)
 		t.log.Warn("recording sent messages failed; will retry", "to", b.To.String(), "err", err, "retry_in", wait)
 		if !sleep(ctx, wait) {
 			return dialogs.Batch{}, false, false
 		}
+		if err := t.out.Renew(ctx, b); errors.Is(err, dialogs.ErrLeaseLost) {
+			t.log.Warn("another sender took over these deliveries; stopping", "to", b.To.String())
+			return dialogs.Batch{}, false, false
+		}
 	}
+}
+
+// storageRetryMax is the longest wait between two tries of an acknowledgement.
+const storageRetryMax = time.Second
+
+// storageBackoff returns 100ms, 200ms, 400ms … capped at storageRetryMax.
+func storageBackoff(attempt int) time.Duration {
+	return min(100*time.Millisecond<<min(attempt-1, 6), storageRetryMax)
 }
 
 // retryLater is how long a recipient waits after sending failed for good for now.

@@ -57,6 +57,7 @@ type Telegram struct {
 	sends    *dispatcher[string] // delivers, per recipient in order, apart from handling
 	inFlight chan struct{}       // bounds concurrent Bot API calls (maxConcurrentCalls)
 	timers   *Timers             // fires timed jobs; nil for none
+	floods   *floods             // how fast each private chat sends
 
 	mu        sync.Mutex
 	staffChat int64
@@ -88,7 +89,7 @@ func NewTelegram(sendCtx context.Context, cfg TelegramConfig, svc *dialogs.Servi
 		cfg: cfg, svc: svc, out: out, moves: moves, render: r, log: log,
 		send: send, limits: newLimits(cfg.PerChatRate, cfg.GlobalRate, cfg.GroupPerMin),
 		disp: newDispatcher[int64](log, maxHandlers), sends: newDispatcher[string](log, 0), staffChat: cfg.StaffChatID,
-		inFlight: make(chan struct{}, maxConcurrentCalls),
+		inFlight: make(chan struct{}, maxConcurrentCalls), floods: newFloods(),
 	}, nil
 }
 
@@ -96,9 +97,9 @@ func NewTelegram(sendCtx context.Context, cfg TelegramConfig, svc *dialogs.Servi
 // them to Telegram and returns nil. sendCtx (given to NewTelegram) must outlive ctx so the
 // last replies can still be sent.
 func (t *Telegram) Run(ctx context.Context, sendCtx context.Context) error {
-	poll, err := NewAPI(ctx, t.cfg.Token, t.cfg.APIEndpoint, t.cfg.PollTimeout+15*time.Second)
+	poll, err := dialAPI(ctx, t.log, t.cfg.Token, t.cfg.APIEndpoint, t.cfg.PollTimeout+15*time.Second)
 	if err != nil {
-		return fmt.Errorf("connect to the Bot API: %w", err)
+		return nil // stopped before the Bot API answered
 	}
 	t.poll = poll
 	t.checkStaffChat(sendCtx)
@@ -169,7 +170,11 @@ func (t *Telegram) pollLoop(ctx, sendCtx context.Context) int {
 			if kind, te := classify(err); kind == errRateLimit && te.RetryAfter > 0 {
 				wait = time.Duration(te.RetryAfter) * time.Second
 			}
-			t.log.Warn("getUpdates failed", "code", errCode(err), "err", redact(err, t.cfg.Token), "retry_in", wait)
+			if kind, _ := classify(err); kind == errFatal { // a revoked token: say so plainly
+				t.log.Error(StartupProblem(err)+"; polling again later, messages wait", "code", errCode(err), "retry_in", wait)
+			} else {
+				t.log.Warn("getUpdates failed", "code", errCode(err), "err", redact(err, t.cfg.Token), "retry_in", wait)
+			}
 			sleep(ctx, wait)
 			continue
 		}

@@ -25,6 +25,7 @@ func (t *Telegram) dispatch(ctx context.Context, u tgbotapi.Update, stored func(
 		stored()
 		return
 	}
+	t.noteFlood(ctx, in)
 	t.disp.do(in.ChatID, func() {
 		once := sync.OnceFunc(stored)
 		defer once() // even if handling panicked, the poller must go on
@@ -81,33 +82,57 @@ func (t *Telegram) langFor(in dialogs.Input) string {
 	return dialogs.MatchLang(in.LangCode, t.cfg.StaffLang)
 }
 
-// input turns an update into a dialogs.Input. Private chats and the staff chat talk to
-// the engine (which decides who may do what there); the staff chat's migration is
-// followed; other groups are ignored.
+// input turns an update into a dialogs.Input (see toInput), follows the staff chat's
+// migration and answers a button press it ignores.
 func (t *Telegram) input(ctx context.Context, u tgbotapi.Update) (dialogs.Input, bool) {
+	in, migrated, ok := toInput(u, t.staffChatID())
+	if migrated != 0 {
+		t.setStaffChat(ctx, migrated, true)
+	}
+	if !ok && u.CallbackQuery != nil {
+		t.answerCallback(ctx, u.CallbackQuery, dialogs.Result{})
+	}
+	return in, ok
+}
+
+// toInput decodes an update for the engine. Private chats and the staff chat talk to the
+// engine (which decides who may do what there): in the staff chat only commands and
+// button presses, elsewhere every message; an edit in a private chat becomes an
+// unsupported input of kind dialogs.UnsupportedEdit. Other groups, channels and kinds of
+// update are ignored (ok false), as is a chat id 0, which Telegram never sends and no
+// reply could be addressed to. migrated is the staff chat's new id when the update says
+// it became a supergroup.
+func toInput(u tgbotapi.Update, staffChat int64) (in dialogs.Input, migrated int64, ok bool) {
 	if cq := u.CallbackQuery; cq != nil {
-		if cq.Message == nil || cq.Message.Chat == nil || !(cq.Message.Chat.IsPrivate() || cq.Message.Chat.ID == t.staffChatID()) {
-			t.answerCallback(ctx, cq, dialogs.Result{})
-			return dialogs.Input{}, false
+		if cq.Message == nil || cq.Message.Chat == nil || cq.Message.Chat.ID == 0 || !(cq.Message.Chat.IsPrivate() || cq.Message.Chat.ID == staffChat) {
+			return dialogs.Input{}, 0, false
 		}
 		return dialogs.Input{
 			ChatID: cq.Message.Chat.ID, UserID: userID(cq.From), UserName: userName(cq.From), LangCode: langCode(cq.From),
 			StaffChat: !cq.Message.Chat.IsPrivate(), Kind: dialogs.KindButton, Data: cq.Data,
-		}, true
+		}, 0, true
+	}
+	if m := u.EditedMessage; m != nil {
+		// An edit cannot undo what the first version did: a private chat is told to send
+		// the correction anew; edits elsewhere are ignored.
+		if m.Chat == nil || m.Chat.ID == 0 || !m.Chat.IsPrivate() {
+			return dialogs.Input{}, 0, false
+		}
+		return dialogs.Input{ChatID: m.Chat.ID, UserID: userID(m.From), UserName: userName(m.From), LangCode: langCode(m.From),
+			Kind: dialogs.KindUnsupported, Unsupported: dialogs.UnsupportedEdit}, 0, true
 	}
 	m := u.Message
-	if m == nil || m.Chat == nil {
-		return dialogs.Input{}, false
+	if m == nil || m.Chat == nil || m.Chat.ID == 0 {
+		return dialogs.Input{}, 0, false
 	}
-	if m.MigrateToChatID != 0 && m.Chat.ID == t.staffChatID() {
-		t.setStaffChat(ctx, m.MigrateToChatID, true)
-		return dialogs.Input{}, false
+	if m.MigrateToChatID != 0 && m.Chat.ID == staffChat {
+		return dialogs.Input{}, m.MigrateToChatID, false
 	}
-	staff := m.Chat.ID == t.staffChatID()
+	staff := m.Chat.ID == staffChat
 	if !m.Chat.IsPrivate() && !(staff && strings.HasPrefix(strings.TrimSpace(m.Text), "/")) {
-		return dialogs.Input{}, false
+		return dialogs.Input{}, 0, false
 	}
-	in := dialogs.Input{ChatID: m.Chat.ID, UserID: userID(m.From), UserName: userName(m.From), LangCode: langCode(m.From), StaffChat: staff}
+	in = dialogs.Input{ChatID: m.Chat.ID, UserID: userID(m.From), UserName: userName(m.From), LangCode: langCode(m.From), StaffChat: staff}
 	switch {
 	case m.Text != "":
 		in.Kind, in.Text = dialogs.KindText, m.Text
@@ -121,7 +146,7 @@ func (t *Telegram) input(ctx context.Context, u tgbotapi.Update) (dialogs.Input,
 	default:
 		in.Kind, in.Unsupported = dialogs.KindUnsupported, unsupportedKind(m)
 	}
-	return in, true
+	return in, 0, true
 }
 
 func unsupportedKind(m *tgbotapi.Message) string {

@@ -124,6 +124,7 @@ func (e *Engine) today() time.Time {
 // (cases, the knowledge base); an error means such a read failed, and nothing must be
 // stored.
 func (e *Engine) Handle(ctx context.Context, s *Session, in Input) (Effects, error) {
+	in = in.cleaned()
 	r := &replies{lang: s.Lang, update: in.UpdateID, to: ToChat(in.ChatID), button: in.Kind == KindButton}
 	if r.lang == "" {
 		r.lang = MatchLang(in.LangCode, e.cfg.DefaultLang)
@@ -135,6 +136,7 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in Input) (Effects, err
 		err = e.timer(ctx, r, in)
 	case in.Kind == KindUndeliverable:
 		err = e.undeliverable(ctx, r, in)
+	case e.refusedAtDoor(r, s, in):
 	case in.StaffChat:
 		err = e.staffChat(ctx, r, s, in)
 	case e.staffPrivate(in):

@@ -143,7 +143,7 @@ func (e *Engine) respond(ctx context.Context, r *replies, s *Session, q string) 
 	switch {
 	case res.Answered:
 		entry, _ := e.kb.Index.Entry(res.Matches[0].ID)
-		r.ask(e.entryAnswer(ctx, r.lang, q, entry, res), feedbackButtons(entry.ID))
+		r.ask(e.entryAnswer(ctx, r.lang, q, entry, res), e.feedback(r, s, entry.ID))
 		e.record(r, "a", KBEvent{Kind: EventAsked, EntryID: entry.ID})
 		return res
 	case res.OutOfScope:
@@ -205,10 +205,6 @@ func (e *Engine) entryAnswer(ctx context.Context, lang, q string, entry knowledg
 	return append(parts, T("kb.disclaimer"))
 }
 
-func feedbackButtons(id string) [][]Button {
-	return [][]Button{row(btn("kb.helpful", "k:up:"+id), btn("kb.unhelpful", "k:down:"+id))}
-}
-
 // record counts a KB event with the update (suffix tells events of one update apart).
 func (e *Engine) record(r *replies, suffix string, ev KBEvent) {
 	ev.Lang, ev.At = r.lang, e.now()
@@ -227,20 +223,11 @@ func (e *Engine) kbButton(ctx context.Context, r *replies, s *Session, in Input,
 		if !ok {
 			return e.stale(r, s)
 		}
-		r.ask(e.entryAnswer(ctx, r.lang, "", entry, knowledge.Result{}), feedbackButtons(id))
+		r.ask(e.entryAnswer(ctx, r.lang, "", entry, knowledge.Result{}), e.feedback(r, s, id))
 		e.record(r, "a", KBEvent{Kind: EventAsked, EntryID: id})
 		return nil
 	case "up", "down":
-		if _, ok := e.kb.Index.Entry(id); !ok {
-			return e.stale(r, s)
-		}
-		ev := KBEvent{Kind: EventHelpful, EntryID: id}
-		if kind == "down" {
-			ev.Kind = EventUnhelpful
-		}
-		r.say(T("kb.thanks"))
-		e.record(r, "r", ev)
-		return nil
+		return e.rate(r, s, kind, id)
 	case "q": // "it was a question for the assistant", after a clarifying question
 		if s.Question == "" || id != questionKey(s.Question) {
 			return e.stale(r, s)

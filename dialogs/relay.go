@@ -144,6 +144,7 @@ func questionID(update string) string {
 // its text (which may be personal) and a button that shows it in a private chat; staff
 // answer with /reply Q-….
 func (e *Engine) handOff(r *replies, in Input, text string) {
+	text = cutRunes(text, maxQuestion)
 	q := Question{ID: questionID(r.update), ChatID: in.ChatID, UserID: in.UserID, Lang: r.lang, Text: text, At: e.now()}
 	r.fx.Questions = append(r.fx.Questions, q)
 	r.send(Delivery{To: ToStaff(), Msg: Message{Lang: e.cfg.StaffLang, Parts: []Text{T("staff.question", "ID", q.ID).Ref("Lang", "lang."+langKey(q.Lang))},

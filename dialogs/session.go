@@ -34,6 +34,8 @@ type Session struct {
 	// HandOffs counts the requests passed to staff on HandOffDay (YYYY-MM-DD).
 	HandOffs   int    `json:"handoffs,omitempty"`
 	HandOffDay string `json:"handoff_day,omitempty"`
+	// Shown is the knowledge-base answers shown last, so that each is rated once.
+	Shown *Shown `json:"shown,omitempty"`
 }
 
 // StaffForm is a staff action whose details are asked one at a time in a staff user's

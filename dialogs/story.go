@@ -64,7 +64,7 @@ func (e *Engine) route(ctx context.Context, r *replies, s *Session, sit intent.S
 				en, _ := e.kb.Index.Entry(res.Matches[0].ID)
 				answered = en.ID
 				parts = append(parts, e.entryAnswer(ctx, r.lang, text, en, res)...)
-				buttons = append(buttons, feedbackButtons(en.ID)...)
+				buttons = append(buttons, e.feedback(r, s, en.ID)...)
 				e.record(r, "a", KBEvent{Kind: EventAsked, EntryID: en.ID})
 			}
 		}

@@ -30,7 +30,8 @@ import (
 //	> text            the petitioner types text
 //	> [label.key]     the petitioner presses the button with that label in the latest message
 //	> {data}          the petitioner presses a button by its callback data
-//	> (photo x.jpg)   the petitioner sends a photo, document or an unsupported kind (sticker…)
+//	> (photo x.jpg)   the petitioner sends a photo, document or an unsupported kind (sticker…,
+//	                  edited: an edit of a message); (document x.pdf 50MB) a file of that size
 //	>s …              the same, by the staff user 王检察官 in their private chat
 //	>g …              the same, by that staff user in the staff group (buttons: of the latest card)
 //	>x …              the same, by someone in the staff group who is not staff
@@ -264,7 +265,9 @@ func (h *harness) input(actor, s string) dialogs.Input {
 	case strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")"):
 		kind, name, _ := strings.Cut(s[1:len(s)-1], " ")
 		if kind == "photo" || kind == "document" {
-			return dialogs.Input{Kind: dialogs.KindAttachment, Attachment: dialogs.Attachment{FileID: "f" + name, Name: name, Type: kind}}
+			name, mb, _ := strings.Cut(name, " ")
+			size, _ := strconv.ParseInt(strings.TrimSuffix(mb, "MB"), 10, 64)
+			return dialogs.Input{Kind: dialogs.KindAttachment, Attachment: dialogs.Attachment{FileID: "f" + name, Name: name, Type: kind, Size: size << 20}}
 		}
 		return dialogs.Input{Kind: dialogs.KindUnsupported, Unsupported: kind}
 	}

@@ -88,10 +88,13 @@ func (db *DB) Claim(ctx context.Context, max int) ([]dialogs.Batch, time.Time, e
 
 // doneScript acknowledges sent deliveries. KEYS: queue, lease, ready, parts, cards. ARGV:
 // token, recipient, lease ms, due (unix ms), retry at (unix ms, 0 for none), n, n raw
-// items, then card name/message pairs. Returns {-1} if the lease was lost, {0} when the
-// claim ended, {1, parts, items} when more wait and the claim goes on.
+// items, then card name/message pairs. Returns {-1} if another sender holds the lease, {0}
+// when the claim ended, {1, parts, items} when more wait and the claim goes on. A lease
+// that expired with nobody else claiming (storage was away longer than it) is taken
+// again: the items are compared before they are removed, so only what was sent goes.
 var doneScript = redis.NewScript(`
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {-1} end
+local holder = redis.call('GET', KEYS[2])
+if holder and holder ~= ARGV[1] then return {-1} end
 local n = tonumber(ARGV[6])
 for i = 1, n do
   if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[6 + i] then break end
@@ -109,7 +112,7 @@ if tonumber(ARGV[5]) > 0 then
   redis.call('ZADD', KEYS[3], ARGV[5], ARGV[2])
   return {0}
 end
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[2])
 return {1, redis.call('GET', KEYS[4]) or '0', redis.call('LRANGE', KEYS[1], 0, ` + strconv.Itoa(batchMax-1) + `)}
 `)
@@ -150,11 +153,13 @@ func (db *DB) Done(ctx context.Context, b dialogs.Batch, s dialogs.Sent) (dialog
 	return dialogs.Batch{To: b.To, Lease: b.Lease, Items: items}, true, nil
 }
 
-// leaseScript runs ARGV[2…] as a command only while KEYS[1] holds the token ARGV[1].
-// KEYS: lease, ready, parts. ARGV: token, lease ms, due, recipient, parts ("" to keep).
+// leaseScript extends a claim (and records parts sent) unless another sender holds it; an
+// expired claim nobody took is taken again. KEYS: lease, ready, parts. ARGV: token, lease
+// ms, due, recipient, parts ("" to keep).
 var leaseScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return -1 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 if ARGV[5] ~= '' then redis.call('SET', KEYS[3], ARGV[5]) end
 return 1

@@ -98,6 +98,44 @@ func TestCrashedSenderTakenOver(t *testing.T) {
 	}
 }
 
+// TestExpiredClaimTakenAgain: a claim that expired while its holder could not reach
+// storage, with nobody else taking it, is taken again by the holder's renewal or
+// acknowledgement (which removes only what it names); once another sender claimed it, the
+// old holder is refused.
+func TestExpiredClaimTakenAgain(t *testing.T) {
+	ctx := context.Background()
+	rdb := dbClient(t)
+	c := newClock()
+	opt := store.Options{Prefix: rdb.prefix, Lease: 300 * time.Millisecond, Now: c.now}
+	a, b := store.New(rdb.c, opt), store.New(rdb.c, opt)
+	held := commit(t, a, 9, "u1", dialogs.Effects{Deliveries: []dialogs.Delivery{to(9, "u1/0", "a"), to(9, "u1/1", "b"), to(9, "u1/2", "c")}})
+	expire := func() {
+		t.Helper()
+		time.Sleep(400 * time.Millisecond) // the lease lives in Redis' own clock
+	}
+	expire()
+	if err := a.Renew(ctx, held[0]); err != nil {
+		t.Fatalf("renewing an expired claim nobody took: %v", err)
+	}
+	expire()
+	next, more, err := a.Done(ctx, held[0], dialogs.Sent{N: 1})
+	if err != nil || !more || !cmp.Equal(ids(next), []string{"u1/1", "u1/2"}) {
+		t.Fatalf("acknowledging after the claim expired: %v %v %v", ids(next), more, err)
+	}
+	if got, _, _ := b.Claim(ctx, 10); len(got) != 0 {
+		t.Fatal("the claim taken again was claimed by a sweeper")
+	}
+	expire()
+	c.advance(time.Second)
+	got, _, err := b.Claim(ctx, 10)
+	if err != nil || len(got) != 1 || !cmp.Equal(ids(got[0]), []string{"u1/1", "u1/2"}) {
+		t.Fatalf("take-over: %v %v", got, err)
+	}
+	if _, _, err := a.Done(ctx, next, dialogs.Sent{N: 2}); !errors.Is(err, dialogs.ErrLeaseLost) {
+		t.Fatalf("the old holder's ack after a take-over: %v, want ErrLeaseLost", err)
+	}
+}
+
 // TestRetryLater: a batch released after a failure waits RetryIn before a sweeper may
 // claim it, with the parts of a long message already sent remembered.
 func TestRetryLater(t *testing.T) {

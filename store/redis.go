@@ -12,21 +12,31 @@ import (
 	"github.com/redis/go-redis/v9/maintnotifications"
 )
 
-// Connect opens a client for a redis:// or rediss:// URL, speaking RESP2 (the bot uses no
-// server push, and RESP3 makes the client look for pushes on every reply). A URL with several hosts
-// (redis://h1:6379,h2:6379) becomes a Cluster client; a master_name query parameter
-// (redis://h1:26379?master_name=mymaster) a Sentinel client. It pings the server once.
+// Connect opens a client for a redis:// or rediss:// URL (see Dial) and pings the server
+// once.
 func Connect(ctx context.Context, rawURL string) (redis.UniversalClient, error) {
-	opts, err := universalOptions(rawURL)
+	c, err := Dial(rawURL)
 	if err != nil {
 		return nil, err
 	}
-	c := redis.NewUniversalClient(opts)
 	if err := c.Ping(ctx).Err(); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("reach redis: %w", err)
 	}
 	return c, nil
+}
+
+// Dial returns a client for a redis:// or rediss:// URL without reaching the server, so
+// its error is always a problem of the URL. It speaks RESP2 (the bot uses no server push,
+// and RESP3 makes the client look for pushes on every reply). A URL with several hosts
+// (redis://h1:6379,h2:6379) becomes a Cluster client; a master_name query parameter
+// (redis://h1:26379?master_name=mymaster) a Sentinel client.
+func Dial(rawURL string) (redis.UniversalClient, error) {
+	opts, err := universalOptions(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return redis.NewUniversalClient(opts), nil
 }
 
 func universalOptions(rawURL string) (*redis.UniversalOptions, error) {

@@ -107,6 +107,24 @@ func (s *Server) PressButton(chatID, userID int64, messageID int, data string) (
 	return callbackID
 }
 
+// EditText queues an edited_message update: userID changed the text of their message
+// messageID in chatID (sent before with SendText) to text, as Telegram reports an edit.
+func (s *Server) EditText(chatID, userID int64, messageID int, text string) (updateID int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chatLocked(chatID)
+	now := s.cfg.now().Unix()
+	date := now
+	if _, m := c.find(messageID); m != nil {
+		m.text, m.plain, m.editDate = text, text, now
+		date = m.date
+	}
+	from := s.userLocked(userID)
+	return s.enqueueLocked(wireUpdate{EditedMessage: &wireMessage{
+		MessageID: messageID, From: &from, Chat: c.wire(), Date: date, EditDate: now, Text: text,
+	}})
+}
+
 // AddChat registers a chat of type typ ("private", "group", "supergroup" or "channel"), e.g. the
 // staff group, so the bot can send to it and getChat finds it. Registering again changes the type.
 func (s *Server) AddChat(id int64, typ string) {

@@ -5,8 +5,10 @@
 // sendChatAction) with the JSON shapes and error descriptions of the real API, and refuses what
 // the real API refuses (texts over 4096 UTF-16 units, bad HTML, callback data over 64 bytes,
 // unknown chats, migrated groups). Tests inject user activity with SendText, PressButton and
-// friends, inject failures with FailNext, and inspect what the bot did with Sent, Requests,
-// Calls, CallTimes (when each request arrived) and AnsweredCallbacks. Every method is safe for concurrent use.
+// friends, inject failures with FailNext and FailNextAfter (the request takes effect, the
+// answer is lost) or at random with InjectFaults, and inspect what the bot did with Sent,
+// Requests, Calls, CallTimes (when each request arrived) and AnsweredCallbacks. Every
+// method is safe for concurrent use.
 //
 // Typical use:
 //
@@ -173,12 +175,16 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.calls[key] = append(s.calls[key], params)
 	s.times[key] = append(s.times[key], s.cfg.now())
 	f, failing := s.takeFailureLocked(key)
+	if !failing {
+		f, failing = s.randomFaultLocked(key)
+	}
+	before := failing && !f.after && f.delay == 0
 	s.notifyLocked()
 	h, known := handlers[key]
-	if failing || !known || key == "getupdates" {
+	if before || !known || key == "getupdates" {
 		s.mu.Unlock()
 		switch {
-		case failing:
+		case before:
 			writeFailure(w, f)
 		case key == "getupdates":
 			s.respond(w, r.Context(), params)
@@ -190,6 +196,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	result, apiErr := h(s, params)
 	s.notifyLocked()
 	s.mu.Unlock()
+	switch {
+	case failing && f.after:
+		dropConnection(w)
+		return
+	case failing && f.delay > 0:
+		select {
+		case <-time.After(f.delay):
+		case <-r.Context().Done():
+		case <-s.done:
+		}
+	}
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return

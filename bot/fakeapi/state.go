@@ -2,6 +2,7 @@ package fakeapi
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -28,6 +29,9 @@ type state struct {
 	times        map[string][]time.Time // arrival of each request in calls, by the Server's clock
 	failures     map[string][]failure   // lower-case method or "*" → queue
 	counter      int                    // for unique file and callback ids
+	faults       Faults
+	faultRand    *rand.Rand
+	faultCounts  FaultCounts
 }
 
 func newState() state {
@@ -134,7 +138,13 @@ func (s *Server) AddFile(fileID string, content []byte) {
 	s.notifyLocked()
 }
 
-type failure struct{ code, retryAfter int }
+// failure is an injected failure: an error answer (code, retryAfter) before the request
+// takes effect, or, after it took effect, a lost answer (after) or a late one (delay).
+type failure struct {
+	code, retryAfter int
+	after            bool
+	delay            time.Duration
+}
 
 // FailNext makes the next n requests to method (case-insensitive; "*" for any method) fail
 // before they take effect, as the real API or its proxies fail:
@@ -164,21 +174,27 @@ func (s *Server) takeFailureLocked(method string) (failure, bool) {
 	return failure{}, false
 }
 
+// dropConnection closes the request's connection without an answer (a reset).
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			if tcp, ok := conn.(*net.TCPConn); ok {
+				_ = tcp.SetLinger(0)
+			}
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
 const nginxBadGateway = "<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n"
 
 func writeFailure(w http.ResponseWriter, f failure) {
 	switch f.code {
 	case 0:
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				if tcp, ok := conn.(*net.TCPConn); ok {
-					_ = tcp.SetLinger(0)
-				}
-				_ = conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
+		dropConnection(w)
+		return
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(f.code)

@@ -104,6 +104,7 @@ type wireCallbackQuery struct {
 type wireUpdate struct {
 	UpdateID      int                `json:"update_id"`
 	Message       *wireMessage       `json:"message,omitempty"`
+	EditedMessage *wireMessage       `json:"edited_message,omitempty"`
 	CallbackQuery *wireCallbackQuery `json:"callback_query,omitempty"`
 }
 

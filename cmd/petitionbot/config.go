@@ -41,6 +41,9 @@ type config struct {
 	FollowupRate     float64 // proactive messages per second overall, every process together
 	DigestAt         string  // "HH:MM", "" for none
 	ReviewWarnDays   int
+
+	OutboxLease  time.Duration // a sender's claim on deliveries; 0: the store's default
+	OutboxSweep  time.Duration // the longest wait between looks for undelivered messages; 0: the default
 }
 
 var casePrefixRE = regexp.MustCompile(`^[A-Z]{1,10}$`)
@@ -114,6 +117,19 @@ func parseConfig(getenv func(string) string) (config, []string) {
 				continue
 			}
 			*r.dst = f
+		}
+	}
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+	}{{"OUTBOX_LEASE", &c.OutboxLease}, {"OUTBOX_SWEEP", &c.OutboxSweep}} {
+		if v := get(d.name, ""); v != "" {
+			dur, err := time.ParseDuration(v)
+			if err != nil || dur < 50*time.Millisecond || dur > time.Hour {
+				bad("%s must be a duration from 50ms to 1h such as 5s, got %q", d.name, v)
+				continue
+			}
+			*d.dst = dur
 		}
 	}
 	ttl, err := parseTTL(get("DRAFT_TTL", "7d"))

@@ -27,10 +27,26 @@ func buildBinary(t *testing.T) string {
 // start runs the binary against the fake API; kill -9 it with proc.Process.Kill.
 func start(t *testing.T, bin string, getenv func(string) string) *exec.Cmd {
 	t.Helper()
+	return startLogged(t, bin, getenv, "")
+}
+
+// startLogged is start with the program's log (stderr) written to the file logPath ("":
+// discarded).
+func startLogged(t *testing.T, bin string, getenv func(string) string, logPath string) *exec.Cmd {
+	t.Helper()
 	cmd := exec.Command(bin)
+	if logPath != "" {
+		f, err := os.Create(logPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		cmd.Stderr = f
+	}
 	cmd.Env = os.Environ()
 	for _, k := range []string{"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_ENDPOINT", "STAFF_CHAT_ID", "REDIS_URL", "REDIS_PREFIX", "DATA_KEY",
-		"PROCURATORATE_NAME", "TELEGRAM_CHAT_RATE", "TELEGRAM_GROUP_RATE", "TELEGRAM_GLOBAL_RATE"} {
+		"PROCURATORATE_NAME", "TELEGRAM_CHAT_RATE", "TELEGRAM_GROUP_RATE", "TELEGRAM_GLOBAL_RATE", "STAFF_USER_IDS",
+		"OUTBOX_LEASE", "OUTBOX_SWEEP"} {
 		cmd.Env = append(cmd.Env, k+"="+getenv(k))
 	}
 	if err := cmd.Start(); err != nil {

@@ -53,10 +53,15 @@ func newFake(tb testing.TB, staffType string) (*fakeapi.Server, *redis.Client, s
 // runBot runs the whole program in-process on Telegram until stop is called (as SIGTERM
 // would); stop returns what run returned, or fails after 30 s.
 func runBot(tb testing.TB, getenv func(string) string) (stop func() error) {
+	return runBotLog(tb, getenv, io.Discard)
+}
+
+// runBotLog is runBot with the program's log written to stderr.
+func runBotLog(tb testing.TB, getenv func(string) string, stderr io.Writer) (stop func() error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"petitionbot"}, getenv, strings.NewReader(""), io.Discard, io.Discard)
+		done <- run(ctx, []string{"petitionbot"}, getenv, strings.NewReader(""), io.Discard, stderr)
 	}()
 	stopped := false
 	stop = func() error {
@@ -253,4 +258,15 @@ func (c *chat) secondHalf() {
 func recentServiceDate() string {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	return time.Now().In(loc).AddDate(0, 0, -60).Format(time.DateOnly)
+}
+
+// count returns how many lines hold s.
+func (s *syncBuffer) count(sub string) int {
+	n := 0
+	for _, l := range strings.Split(s.String(), "\n") {
+		if strings.Contains(l, sub) {
+			n++
+		}
+	}
+	return n
 }

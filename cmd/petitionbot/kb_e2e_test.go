@@ -60,7 +60,7 @@ func TestKnowledgeOnTelegram(t *testing.T) {
 	ask := func(q string) fakeapi.SentMessage {
 		t.Helper()
 		c.fake.SendText(c.id, c.id, q)
-		return c.expect("k:up:apply.fees")
+		return c.expect("k:up:*")
 	}
 	llm.set("模型的回答：申请监督不收受理费。[apply.fees]", 0)
 	if m := ask("申请监督要花钱吗"); !strings.Contains(m.PlainText, "模型的回答") || !strings.Contains(m.PlainText, "apply.fees") {

@@ -29,6 +29,9 @@ var errUsage = errors.New("usage")
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// go-redis prints its own lines (reconnects during an outage) to stderr unstructured:
+	// route them into the log. It is process-wide, so it is set here, not in run.
+	redis.SetLogger(store.RedisLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))))
 	err := run(ctx, os.Args, getenv, os.Stdin, os.Stdout, os.Stderr)
 	switch {
 	case err == nil:
@@ -77,7 +80,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	render := bot.NewRenderer(bundle)
-	rdb, closeRedis, err := openRedis(ctx, cfg)
+	rdb, closeRedis, err := openRedis(ctx, cfg, log, stderr)
+	if errors.Is(err, errStopped) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -98,7 +104,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return errUsage
 	}
 	db := store.New(rdb, store.Options{Prefix: cfg.RedisPrefix, SessionTTL: cfg.DraftTTL, CasePrefix: cfg.CasePrefix,
-		Keys: keys, Retention: cfg.Retention})
+		Keys: keys, Retention: cfg.Retention, Lease: cfg.OutboxLease})
 	kb, ix, err := openKnowledge(kc, db)
 	if err != nil {
 		return err
@@ -140,12 +146,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	// Sends outlive polling by a grace period so that the updates in hand finish.
 	sendCtx, cancelSend := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelSend()
-	tg, err := bot.NewTelegram(sendCtx, bot.TelegramConfig{
-		Token: cfg.Token, APIEndpoint: cfg.APIEndpoint, StaffChatID: cfg.StaffChatID, StaffUserIDs: cfg.StaffUserIDs,
-		StaffLang: cfg.DefaultLang, Location: cfg.Location,
-		PerChatRate: cfg.ChatRate, GlobalRate: cfg.GlobalRate, GroupPerMin: cfg.GroupRate, NoPoll: !cfg.Poll,
-		Observe: stats.observe,
-	}, svc, db, db, render, log)
+	tg, err := startTelegram(ctx, log, cfg.Token, func() (*bot.Telegram, error) {
+		return bot.NewTelegram(sendCtx, bot.TelegramConfig{
+			Token: cfg.Token, APIEndpoint: cfg.APIEndpoint, StaffChatID: cfg.StaffChatID, StaffUserIDs: cfg.StaffUserIDs,
+			StaffLang: cfg.DefaultLang, Location: cfg.Location,
+			PerChatRate: cfg.ChatRate, GlobalRate: cfg.GlobalRate, GroupPerMin: cfg.GroupRate, NoPoll: !cfg.Poll,
+			Lease: cfg.OutboxLease, SweepEvery: cfg.OutboxSweep,
+			Observe: stats.observe,
+		}, svc, db, db, render, log)
+	})
+	if errors.Is(err, errStopped) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -163,15 +175,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return err
 }
 
-// openRedis connects to REDIS_URL, or starts the embedded store.
-func openRedis(ctx context.Context, cfg config) (redis.UniversalClient, func(), error) {
-	if cfg.RedisURL == "" {
-		rdb, stop, err := store.Embedded()
-		return rdb, stop, err
+// redactToken is err's text without the token.
+func redactToken(err error, token string) string {
+	if token == "" {
+		return err.Error()
 	}
-	rdb, err := store.Connect(ctx, cfg.RedisURL)
-	if err != nil {
-		return nil, nil, err
-	}
-	return rdb, func() { rdb.Close() }, nil
+	return strings.ReplaceAll(err.Error(), token, "<token>")
 }

@@ -52,43 +52,94 @@ func reachable(a string) bool {
 // Start runs a redis-server on a free port with its files in a new folder under dir,
 // append-only persistence on when aof is true. stop shuts it down.
 func Start(dir string, aof bool) (stop func(), address string, err error) {
+	s, err := StartServer(dir, aof, 0)
+	if err != nil {
+		return nil, "", err
+	}
+	return s.Stop, s.Addr, nil
+}
+
+// Server is a redis-server a test controls: Kill stops it at once, as a crash would, and
+// Restart starts it again on the same port with the same files (with aof, the data
+// written before the kill comes back: every write is fsynced).
+type Server struct {
+	Addr string // host:port
+
+	bin, work string
+	port      int
+	aof       bool
+	cmd       *exec.Cmd
+}
+
+// StartServer runs a redis-server on port (0: a free one) with its files in a new folder
+// under dir, append-only persistence (fsync on every write) on when aof is true.
+func StartServer(dir string, aof bool, port int) (*Server, error) {
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		return nil, "", fmt.Errorf("redis-server is not installed")
+		return nil, fmt.Errorf("redis-server is not installed")
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, "", err
+	if port == 0 {
+		if port, err = FreePort(); err != nil {
+			return nil, err
+		}
 	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
 	work, err := os.MkdirTemp(dir, "redis-")
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
+	s := &Server{Addr: fmt.Sprintf("127.0.0.1:%d", port), bin: bin, work: work, port: port, aof: aof}
+	if err := s.Restart(); err != nil {
+		os.RemoveAll(work)
+		return nil, err
+	}
+	return s, nil
+}
+
+// FreePort returns a TCP port nothing listens on now.
+func FreePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Restart starts the server (again), waiting until it answers.
+func (s *Server) Restart() error {
 	appendonly := "no"
-	if aof {
+	if s.aof {
 		appendonly = "yes"
 	}
-	cmd := exec.Command(bin, "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--dir", work,
-		"--save", "", "--appendonly", appendonly, "--appendfsync", "always", "--logfile", filepath.Join(work, "redis.log"))
+	cmd := exec.Command(s.bin, "--port", fmt.Sprint(s.port), "--bind", "127.0.0.1", "--dir", s.work,
+		"--save", "", "--appendonly", appendonly, "--appendfsync", "always", "--logfile", filepath.Join(s.work, "redis.log"))
 	if err := cmd.Start(); err != nil {
-		return nil, "", err
+		return err
 	}
-	address = fmt.Sprintf("127.0.0.1:%d", port)
-	for i := 0; i < 100 && !reachable(address); i++ {
-		time.Sleep(50 * time.Millisecond)
+	s.cmd = cmd
+	for i := 0; i < 200 && !reachable(s.Addr); i++ {
+		time.Sleep(25 * time.Millisecond)
 	}
-	stop = func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		os.RemoveAll(work)
+	if !reachable(s.Addr) {
+		s.Kill()
+		return fmt.Errorf("redis-server did not start")
 	}
-	if !reachable(address) {
-		stop()
-		return nil, "", fmt.Errorf("redis-server did not start")
+	return nil
+}
+
+// Kill stops the server with SIGKILL, keeping its files.
+func (s *Server) Kill() {
+	if s.cmd != nil {
+		_ = s.cmd.Process.Kill()
+		_ = s.cmd.Wait()
+		s.cmd = nil
 	}
-	return stop, address, nil
+}
+
+// Stop kills the server and removes its files.
+func (s *Server) Stop() {
+	s.Kill()
+	os.RemoveAll(s.work)
 }
 
 // New returns a client of the test Redis and a fresh key prefix; every key under the
