@@ -42,8 +42,8 @@ type config struct {
 	DigestAt         string  // "HH:MM", "" for none
 	ReviewWarnDays   int
 
-	OutboxLease  time.Duration // a sender's claim on deliveries; 0: the store's default
-	OutboxSweep  time.Duration // the longest wait between looks for undelivered messages; 0: the default
+	OutboxLease time.Duration // a sender's claim on deliveries; 0: the store's default
+	OutboxSweep time.Duration // the longest wait between looks for undelivered messages; 0: the default
 }
 
 var casePrefixRE = regexp.MustCompile(`^[A-Z]{1,10}$`)
