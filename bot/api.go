@@ -32,6 +32,8 @@ func (c ctxClient) Do(r *http.Request) (*http.Response, error) {
 
 // maxConcurrentCalls bounds the Bot API requests in flight at once, and sizes the pool of
 // keep-alive connections so that concurrent senders reuse connections instead of dialling.
+// The pool keeps twice as many: a connection goes back to it a moment after its response
+// was read, so the next request may open one more, which must not then be closed.
 const maxConcurrentCalls = 64
 
 // NewAPI connects to the Bot API at endpoint ("http://host:port/bot%s/%s"; empty for
@@ -43,7 +45,7 @@ func NewAPI(ctx context.Context, token, endpoint string, timeout time.Duration) 
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConns = 2 * maxConcurrentCalls
-	transport.MaxIdleConnsPerHost = maxConcurrentCalls
+	transport.MaxIdleConnsPerHost = 2 * maxConcurrentCalls
 	client := &http.Client{Timeout: timeout, Transport: transport}
 	bot, err := tgbotapi.NewBotAPIWithClient(token, endpoint, ctxClient{ctx: ctx, c: client, token: token})
 	if err != nil && token != "" && strings.Contains(err.Error(), token) { // else keep its type

@@ -48,7 +48,7 @@ func (t *Telegram) setCommands(ctx context.Context) {
 			if err := t.limits.wait(ctx, 0); err != nil {
 				return
 			}
-			if _, err := t.send.Request(cfg); err != nil {
+			if _, err := t.request(cfg); err != nil {
 				t.log.Warn("setting the command menu failed", "code", errCode(err))
 			}
 		}

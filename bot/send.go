@@ -88,6 +88,15 @@ func withProactive(ctx context.Context, on bool) context.Context {
 
 func proactive(ctx context.Context) bool { v, _ := ctx.Value(proactiveKey{}).(bool); return v }
 
+// request makes one Bot API request, waiting while maxConcurrentCalls are in flight: the
+// pool keeps that many connections alive, so a request never dials a new one in vain.
+// Every request of the transport goes through it (the poll has its own client).
+func (t *Telegram) request(c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
+	t.inFlight <- struct{}{}
+	defer func() { <-t.inFlight }()
+	return t.send.Request(c)
+}
+
 // call makes one API request with rate limiting, honouring retry_after on 429 and
 // retrying transient failures with backoff. Permanent errors and migrations are returned
 // at once.
@@ -98,9 +107,7 @@ func (t *Telegram) call(ctx context.Context, chat int64, c tgbotapi.Chattable) (
 			return nil, err
 		}
 		var resp *tgbotapi.APIResponse
-		t.inFlight <- struct{}{}
-		resp, err = t.send.Request(c)
-		<-t.inFlight
+		resp, err = t.request(c)
 		if err == nil {
 			return resp, nil
 		}

@@ -209,7 +209,7 @@ func (t *Telegram) answerCallback(ctx context.Context, cq *tgbotapi.CallbackQuer
 	if res.Toast != nil {
 		text, _ = t.render.Label(res.Lang, *res.Toast)
 	}
-	if _, err := t.send.Request(tgbotapi.NewCallback(cq.ID, text)); err != nil {
+	if _, err := t.request(tgbotapi.NewCallback(cq.ID, text)); err != nil {
 		t.log.Warn("answerCallbackQuery failed", "code", errCode(err))
 	}
 }

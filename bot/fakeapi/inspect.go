@@ -83,6 +83,24 @@ func (s *Server) TotalRequests() int {
 	return n
 }
 
+// HandedOut returns how many updates getUpdates returned, counting an update each time
+// it was returned: with Enqueued, how often the bot fetched each update.
+func (s *Server) HandedOut() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.handedOut
+}
+
+// Enqueued returns how many updates were ever queued for the bot.
+func (s *Server) Enqueued() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nextUpdateID - firstUpdateID
+}
+
+// Connections returns how many TCP connections clients opened to the Server.
+func (s *Server) Connections() int64 { return s.conns.Load() }
+
 // Calls returns copies of the parameters of every request counted by Requests(method), in
 // arrival order.
 func (s *Server) Calls(method string) []url.Values {

@@ -22,11 +22,13 @@ package fakeapi
 import (
 	"context"
 	"net/http"
+	"net"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -67,8 +69,9 @@ func WithMaxPollWait(d time.Duration) Option { return func(c *config) { c.maxPol
 // is not usable.
 type Server struct {
 	cfg  config
-	http *httptest.Server
-	done chan struct{} // closed by Close: wakes long polls
+	http  *httptest.Server
+	done  chan struct{} // closed by Close: wakes long polls
+	conns atomic.Int64  // TCP connections accepted
 	once sync.Once
 
 	mu      sync.Mutex
@@ -95,7 +98,13 @@ func Start(opts ...Option) *Server {
 	for _, o := range opts {
 		o(&s.cfg)
 	}
-	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.http = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.http.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	s.http.Start()
 	return s
 }
 

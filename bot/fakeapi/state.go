@@ -18,6 +18,7 @@ type state struct {
 	confirmed    int // highest confirmed update_id
 	polling      int // getUpdates calls waiting now
 	pollGen      int // bumped by every getUpdates; an older waiting poll gets 409
+	handedOut    int // updates returned by getUpdates, each time it returned one
 	chats        map[int64]*chat
 	langs        map[int64]string // user id → language_code
 	files        map[string]*file // by file_id
@@ -34,9 +35,12 @@ type state struct {
 	faultCounts  FaultCounts
 }
 
+// firstUpdateID is the id of the first update queued.
+const firstUpdateID = 1000
+
 func newState() state {
 	return state{
-		nextUpdateID: 1000,
+		nextUpdateID: firstUpdateID,
 		chats:        map[int64]*chat{},
 		langs:        map[int64]string{},
 		files:        map[string]*file{},

@@ -50,6 +50,7 @@ func (s *Server) getUpdates(ctx context.Context, p url.Values) (any, *apiError) 
 			}
 		}
 		if len(out) > 0 || expired {
+			s.handedOut += len(out)
 			s.mu.Unlock()
 			return out, nil
 		}

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -134,10 +135,19 @@ func badRequest(desc string) *apiError {
 	return &apiError{code: http.StatusBadRequest, desc: "Bad Request: " + desc}
 }
 
+// writeJSON answers as the Bot API does: the JSON object alone, with its length. (A
+// trailing newline, as json.Encoder writes, would be left unread by clients that decode
+// the object and close the body — the Telegram library does — and cost them their
+// keep-alive connection.)
 func writeJSON(w http.ResponseWriter, status int, v apiResponse) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"ok":false,"error_code":500,"description":"fake: cannot encode the answer"}`)
+	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(b)
 }
 
 func writeResult(w http.ResponseWriter, result any) {

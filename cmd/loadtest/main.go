@@ -66,6 +66,8 @@ type result struct {
 	elapsed            time.Duration
 	p50, p99           time.Duration
 	apiCalls           int
+	fetchesPerUpdate   float64 // how often getUpdates returned each update
+	newConns           int64   // TCP connections opened to the Bot API during the run
 	cpu                time.Duration
 	redisCPU           time.Duration
 	rss, peakRSS       float64
@@ -126,9 +128,9 @@ func rate(r result) float64 { return float64(r.updates) / r.elapsed.Seconds() }
 
 func report(out io.Writer, r result) {
 	per := func(x float64) float64 { return x / float64(r.updates) }
-	fmt.Fprintf(out, "%-12s %7d updates in %6.1f s: %6.0f updates/s; turn p50 %5.1f ms, p99 %6.1f ms; API calls/update %.2f; CPU/update %.3f ms; RSS %.0f MB (peak %.0f)",
+	fmt.Fprintf(out, "%-12s %7d updates in %6.1f s: %6.0f updates/s; turn p50 %5.1f ms, p99 %6.1f ms; API calls/update %.2f; fetched %.2f times each; new connections/update %.4f; CPU/update %.3f ms; RSS %.0f MB (peak %.0f)",
 		r.name, r.updates, r.elapsed.Seconds(), rate(r), ms(r.p50), ms(r.p99), per(float64(r.apiCalls)),
-		per(float64(r.cpu.Microseconds()))/1000, r.rss, r.peakRSS)
+		r.fetchesPerUpdate, per(float64(r.newConns)), per(float64(r.cpu.Microseconds()))/1000, r.rss, r.peakRSS)
 	if r.stats.Updates > 0 {
 		fmt.Fprintf(out, "; Redis round trips/update %.2f; Redis CPU/update %.3f ms; handling p50 %.2f ms, p99 %.2f ms",
 			float64(r.stats.RedisRoundTrips)/float64(r.stats.Updates), per(float64(r.redisCPU.Microseconds()))/1000,

@@ -61,7 +61,7 @@ func measure(c config, dir string, rdb *redis.Client, echo string) (result, erro
 	for i := range chats {
 		chats[i] = int64(1_000_000 + i)
 	}
-	before := fake.TotalRequests()
+	before, fetchedBefore, enqueuedBefore, connsBefore := fake.TotalRequests(), fake.HandedOut(), fake.Enqueued(), fake.Connections()
 	cpuBefore := redisCPU(rdb)
 	start := time.Now()
 	d.Start(fake, chats)
@@ -74,6 +74,8 @@ func measure(c config, dir string, rdb *redis.Client, echo string) (result, erro
 	r.elapsed = time.Since(start)
 	r.updates = c.chats * d.Steps()
 	r.apiCalls = fake.TotalRequests() - before
+	r.fetchesPerUpdate = float64(fake.HandedOut()-fetchedBefore) / float64(fake.Enqueued()-enqueuedBefore)
+	r.newConns = fake.Connections() - connsBefore
 	r.redisCPU = redisCPU(rdb) - cpuBefore
 	lat := d.Latencies()
 	r.p50, r.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
