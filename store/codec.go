@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"sync"
 )
@@ -125,20 +126,52 @@ func (c codec) current(stored string) bool {
 // personal data).
 func (c codec) name(key string) string { return strings.TrimPrefix(key, c.prefix) }
 
-// Compressors and decompressors are reused: each holds hundreds of kilobytes of state.
+// Compressors and decompressors are reused. A compressor holds some 650 KB of state
+// whatever its level, so there are at most as many as the CPUs that can run one: a
+// commit waits the few microseconds another takes rather than making another.
 var (
-	deflaters = sync.Pool{New: func() any { w, _ := flate.NewWriter(nil, flate.BestSpeed); return w }}
+	deflaters = newDeflaters(runtime.GOMAXPROCS(0))
 	inflaters = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
 )
+
+// deflaterPool hands out at most cap(free) compressors, made when first needed.
+type deflaterPool struct {
+	free chan *flate.Writer
+	mu   sync.Mutex
+	made int
+}
+
+func newDeflaters(n int) *deflaterPool {
+	return &deflaterPool{free: make(chan *flate.Writer, max(n, 1))}
+}
+
+func (p *deflaterPool) get() *flate.Writer {
+	select {
+	case w := <-p.free:
+		return w
+	default:
+	}
+	p.mu.Lock()
+	if p.made < cap(p.free) {
+		p.made++
+		p.mu.Unlock()
+		w, _ := flate.NewWriter(nil, flate.BestSpeed)
+		return w
+	}
+	p.mu.Unlock()
+	return <-p.free
+}
+
+func (p *deflaterPool) put(w *flate.Writer) { p.free <- w }
 
 // deflate compresses a record's JSON (BestSpeed: records are small and written often).
 func deflate(b []byte) []byte {
 	var buf bytes.Buffer
-	w := deflaters.Get().(*flate.Writer)
+	w := deflaters.get()
 	w.Reset(&buf)
 	_, _ = w.Write(b)
 	_ = w.Close()
-	deflaters.Put(w)
+	deflaters.put(w)
 	return buf.Bytes()
 }
 

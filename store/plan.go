@@ -6,6 +6,7 @@ import "github.com/petitionbot/petitionbot/dialogs"
 // numbers that may exceed what Lua's doubles print exactly travel as strings.
 type commitPlan struct {
 	U       string      `json:"u"`
+	N       string      `json:"n"` // U as the session's mark of the latest update (see seen.go), or ""
 	S       int         `json:"s"`
 	P       int         `json:"p"`
 	Seen    int         `json:"seen"`

@@ -59,7 +59,7 @@ if ARGV[2] ~= ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') end
 return 1
 `)
 
-// rekeySession re-encrypts a session ("<version>:<record>", see splitSession); one that
+// rekeySession re-encrypts a session (see splitSession); one that
 // changed meanwhile is read again.
 func (db *DB) rekeySession(ctx context.Context, key string, st *rekeyRun) error {
 	for range rekeyAttempts {
@@ -70,7 +70,7 @@ func (db *DB) rekeySession(ctx context.Context, key string, st *rekeyRun) error 
 		if err != nil {
 			return err
 		}
-		version, raw := splitSession(stored)
+		_, raw := splitSession(stored)
 		if raw == "" {
 			return nil
 		}
@@ -80,7 +80,7 @@ func (db *DB) rekeySession(ctx context.Context, key string, st *rekeyRun) error 
 			return nil
 		}
 		st.read(key)
-		ok, err := casStringScript.Run(ctx, db.rdb, []string{key}, stored, strconv.FormatInt(version, 10)+":"+nv).Int()
+		ok, err := casStringScript.Run(ctx, db.rdb, []string{key}, stored, stored[:len(stored)-len(raw)]+nv).Int()
 		if err != nil {
 			return err
 		}

@@ -6,17 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/petitionbot/petitionbot/dialogs"
 )
-
-// seenWindow is how long handled update ids are remembered. Telegram keeps unconfirmed
-// updates for 24 hours, so a redelivery always falls inside it.
-const seenWindow = 48 * time.Hour
 
 // Load returns the session of key with its version and the chat's preferences and flags,
 // and whether updateID was committed for it within the last 48 hours: one round trip, or
@@ -46,8 +41,8 @@ func (db *DB) Load(ctx context.Context, k dialogs.SessionKey, updateID string) (
 		return dialogs.Loaded{}, err
 	}
 	var l dialogs.Loaded
-	version, d := splitSession(sess.Val())
-	l.Version = version
+	head, d := splitSession(sess.Val())
+	l.Version = head.version
 	var plain []byte
 	if d != "" {
 		if plain, err = db.codec.plain(skey, d); err != nil {
@@ -62,13 +57,13 @@ func (db *DB) Load(ctx context.Context, k dialogs.SessionKey, updateID string) (
 	l.Session.Lang = p["lang"]
 	l.Session.Awaiting = db.flagValue(pkey, p, dialogs.FlagAwaiting)
 	l.Session.FormStart = db.flagValue(pkey, p, dialogs.FlagForm)
-	l.Seen = seen.Err() == nil
+	l.Seen = seen.Err() == nil || head.seen(updateID, db.opt.Now())
 	pvs, versioned := p[prefsVersion]
 	if len(p) > 0 && !versioned {
 		return l, nil // preferences from before they had versions: not cached
 	}
 	pv, _ := strconv.ParseInt(pvs, 10, 64)
-	db.cache.put(cached{key: k, version: version, prefsVersion: pv, json: plain,
+	db.cache.put(cached{key: k, version: head.version, prefsVersion: pv, json: plain,
 		lang: l.Session.Lang, awaiting: l.Session.Awaiting, formStart: l.Session.FormStart, at: db.opt.Now()})
 	return l, nil
 }
@@ -88,10 +83,16 @@ local function changed(k) -- a preferences hash was written: raise its version, 
   if redis.call('HLEN', k) <= 1 and redis.call('HEXISTS', k, 'pv') == 1 then redis.call('DEL', k)
   elseif redis.call('EXISTS', k) == 1 then redis.call('HINCRBY', k, 'pv', 1) end
 end
-if redis.call('ZSCORE', KEYS[p.seen], p.u) then return {0} end
 local cur = redis.call('GET', KEYS[p.s])
-local v = 0
-if cur then v = tonumber(string.match(cur, '^(%d+):')) or 0 end
+local v, mark, markAt = 0, nil, nil -- see seen.go
+if cur then
+  v = tonumber(string.match(cur, '^(%d+)')) or 0
+  local m, at = string.match(cur, '^%d+/(%d+)/(%d+):')
+  if m and tonumber(p.nows) - tonumber(at) <= tonumber(p.seenttl) then mark, markAt = m, at end
+end
+if p.n ~= '' and mark then
+  if tonumber(p.n) <= tonumber(mark) then return {0} end
+elseif redis.call('ZSCORE', KEYS[p.seen], p.u) then return {0} end
 if v ~= tonumber(p.v) then return {-1} end
 if tonumber(p.pv) >= 0 and tonumber(redis.call('HGET', KEYS[p.p], 'pv') or '0') ~= tonumber(p.pv) then return {-1} end
 for _, c in ipairs(p.cases) do
@@ -99,15 +100,20 @@ for _, c in ipairs(p.cases) do
 end
 for _, k in ipairs(p.del) do redis.call('DEL', KEYS[k]) end
 for _, l in ipairs(p.lrem) do redis.call('LREM', KEYS[l.k], 0, ARGV[l.d]) end
-redis.call('SET', KEYS[p.s], (v + 1) .. ':' .. ARGV[p.sd], 'PX', p.sttl)
+local head = tostring(v + 1)
+if p.n ~= '' then head = head .. '/' .. p.n .. '/' .. p.nows
+elseif mark then head = head .. '/' .. mark .. '/' .. markAt end
+redis.call('SET', KEYS[p.s], head .. ':' .. ARGV[p.sd], 'PX', p.sttl)
 if p.setlang then
   if p.lang == '' then redis.call('HDEL', KEYS[p.p], 'lang') else redis.call('HSET', KEYS[p.p], 'lang', p.lang) end
   changed(KEYS[p.p])
 end
 redis.call('PEXPIRE', KEYS[p.p], p.sttl)
-redis.call('ZADD', KEYS[p.seen], p.nows, p.u)
-redis.call('ZREMRANGEBYSCORE', KEYS[p.seen], '-inf', p.old)
-redis.call('EXPIRE', KEYS[p.seen], p.seenttl)
+if p.n == '' then
+  redis.call('ZADD', KEYS[p.seen], p.nows, p.u)
+  redis.call('ZREMRANGEBYSCORE', KEYS[p.seen], '-inf', p.old)
+  redis.call('EXPIRE', KEYS[p.seen], p.seenttl)
+end
 for _, c in ipairs(p.cases) do redis.call('HSET', KEYS[c.k], 'v', tonumber(c.e) + 1, 'd', ARGV[c.d]) end
 for _, r in ipairs(p.sets) do
   if r.x == '' or redis.call('EXISTS', KEYS[r.k]) == 1 then
@@ -177,18 +183,6 @@ end
 return out
 `)
 
-// A session is stored as one string, "<version>:<record>" (an empty record for a session
-// that holds nothing): a hash would do, but Redis keeps a hash whose value is longer than
-// 64 bytes as a full hash table, a third more memory for every draft.
-func splitSession(stored string) (int64, string) {
-	v, d, ok := strings.Cut(stored, ":")
-	if !ok {
-		return 0, ""
-	}
-	n, _ := strconv.ParseInt(v, 10, 64)
-	return n, d
-}
-
 // keepUnanswered is how many unanswered questions /kbstats keeps.
 const keepUnanswered = 50
 
@@ -215,7 +209,7 @@ func (db *DB) Commit(ctx context.Context, k dialogs.SessionKey, updateID string,
 	p := commitPlan{
 		U: updateID, S: pl.key(skey), P: pl.key(db.keys.prefs(k.User)), Seen: pl.key(db.keys.seen(k.Chat, k.User)),
 		Ready: pl.key(db.keys.ready()), Cards: pl.key(db.keys.cards()),
-		V: version, PV: pv, SD: pl.blob(sd), STTL: db.opt.SessionTTL.Milliseconds(), Lang: fx.Session.Lang, SetLang: fx.LangChanged,
+		N: db.markable(updateID), V: version, PV: pv, SD: pl.blob(sd), STTL: db.opt.SessionTTL.Milliseconds(), Lang: fx.Session.Lang, SetLang: fx.LangChanged,
 		NowS: now.Unix(), Old: now.Add(-seenWindow).Unix(), SeenTTL: int64(seenWindow / time.Second),
 		Token: token(), LeaseMS: db.opt.Lease.Milliseconds(), Due: now.Add(db.opt.Lease).UnixMilli(),
 		Cases: []planCase{}, Del: []int{}, LRem: []planPush{}, ZAdd: []planZ{}, ZRem: []planZ{}, SAdd: []planZ{}, ZIncr: []planZ{},

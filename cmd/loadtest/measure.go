@@ -81,7 +81,7 @@ func measure(c config, dir string, rdb *redis.Client, echo string) (result, erro
 	r.p50, r.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
 	r.rss, r.peakRSS = ch.rssMB()
 	if c.stopAt > 0 && echo == "" {
-		r.redisBytesPerDraft = perDraft(rdb, prefix, chats)
+		r.redisBytesPerDraft = perDraft(rdb, prefix, len(chats))
 	}
 	if r.cpu, err = ch.stop(); err != nil {
 		return r, err
@@ -90,19 +90,23 @@ func measure(c config, dir string, rdb *redis.Client, echo string) (result, erro
 	return r, err
 }
 
-// perDraft is the Redis memory a chat's draft in progress takes: its session, its handled
-// updates and its preferences, averaged over up to 200 chats.
-func perDraft(rdb *redis.Client, prefix string, chats []int64) float64 {
+// perDraft is the Redis memory a chat's draft in progress takes: every key under the
+// run's prefix (sessions, preferences, handled updates, number reservations, anything
+// left in the outbox, the shared keys), over the number of chats.
+func perDraft(rdb *redis.Client, prefix string, chats int) float64 {
 	ctx := context.Background()
-	var total, n int64
-	for _, c := range chats[:min(200, len(chats))] {
-		id := strconv.FormatInt(c, 10)
-		for _, k := range []string{"s:" + id + ":" + id, "seen:" + id + ":" + id, "p:" + id} {
-			total += rdb.MemoryUsage(ctx, prefix+"{pb}:"+k, 0).Val()
-		}
-		n++
+	var total int64
+	it := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+	pipe := rdb.Pipeline()
+	var cmds []*redis.IntCmd
+	for it.Next(ctx) {
+		cmds = append(cmds, pipe.MemoryUsage(ctx, it.Val(), 0))
 	}
-	return float64(total) / float64(n)
+	_, _ = pipe.Exec(ctx)
+	for _, c := range cmds {
+		total += c.Val()
+	}
+	return float64(total) / float64(chats)
 }
 
 // redisCPU is the CPU time the Redis server used so far (INFO cpu).
