@@ -21,8 +21,8 @@ package fakeapi
 
 import (
 	"context"
-	"net/http"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
@@ -68,11 +68,11 @@ func WithMaxPollWait(d time.Duration) Option { return func(c *config) { c.maxPol
 // Server is a fake Telegram Bot API listening on 127.0.0.1. Create it with New; the zero value
 // is not usable.
 type Server struct {
-	cfg  config
+	cfg   config
 	http  *httptest.Server
 	done  chan struct{} // closed by Close: wakes long polls
 	conns atomic.Int64  // TCP connections accepted
-	once sync.Once
+	once  sync.Once
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every state change
