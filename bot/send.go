@@ -57,7 +57,7 @@ func (l *limits) wait(ctx context.Context, chat int64) error {
 			}
 			l.chats[chat] = lim
 		}
-		if time.Since(l.lastPrune) > time.Hour { // forget chats idle long enough to be full again
+		if time.Since(l.lastPrune) > time.Minute { // forget chats idle long enough to be full again
 			for id, other := range l.chats {
 				if id != chat && other.Tokens() >= float64(other.Burst()) {
 					delete(l.chats, id)

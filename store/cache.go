@@ -20,8 +20,9 @@ import (
 // in age.
 
 const (
-	cacheBytes = 2 << 20         // session JSON kept at most, in bytes
+	cacheBytes = 2 << 20         // memory the entries take at most, in bytes
 	cacheAge   = 2 * time.Minute // a session not used for this long is loaded again
+	entryBytes = 256             // an entry's memory besides its JSON: the struct, the list and map entries
 )
 
 // cached is a session as this process last saw it stored.
@@ -81,7 +82,7 @@ func (c *sessionCache) put(e cached) {
 	n := e
 	n.elem = c.order.PushFront(&n)
 	c.m[e.key] = &n
-	c.bytes += len(n.json)
+	c.bytes += entryBytes + len(n.json)
 	for c.bytes > cacheBytes && c.order.Len() > 1 {
 		c.removeLocked(c.order.Back().Value.(*cached).key)
 	}
@@ -96,7 +97,7 @@ func (c *sessionCache) drop(k dialogs.SessionKey) {
 func (c *sessionCache) removeLocked(k dialogs.SessionKey) {
 	if e, ok := c.m[k]; ok {
 		c.order.Remove(e.elem)
-		c.bytes -= len(e.json)
+		c.bytes -= entryBytes + len(e.json)
 		delete(c.m, k)
 	}
 }

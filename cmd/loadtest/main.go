@@ -10,7 +10,8 @@
 // Flags: -chats N (simulated petitioners), -questions N (questions after each
 // application), -stop-at N (each chat stops after N steps: drafts left in progress, to
 // measure memory), -redis ADDR (a real Redis; keys under a fresh prefix, deleted after),
-// -bin PATH (a petitionbot binary; default: built from this module), -echo=false (skip the
+// -bin PATH (a petitionbot binary; default: built from this module), -settle D (wait D
+// after the chats finished and measure the bot's memory again), -echo=false (skip the
 // echo bots; echo.go says what each is). Rate limits are raised for the run; all bots
 // see the same fake API.
 package main
@@ -35,6 +36,7 @@ type config struct {
 	chats, questions, stopAt int
 	redisAddr, bin           string
 	echo                     bool
+	settle                   time.Duration
 }
 
 func main() {
@@ -52,6 +54,7 @@ func main() {
 	flag.StringVar(&c.redisAddr, "redis", "127.0.0.1:6379", "a real Redis")
 	flag.StringVar(&c.bin, "bin", "", "a petitionbot binary (default: go build ./cmd/petitionbot)")
 	flag.BoolVar(&c.echo, "echo", true, "also measure the echo bots")
+	flag.DurationVar(&c.settle, "settle", 0, "after the chats finish, wait this long and measure the bot's memory again")
 	flag.Parse()
 	if err := run(c, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
@@ -71,6 +74,7 @@ type result struct {
 	cpu                time.Duration
 	redisCPU           time.Duration
 	rss, peakRSS       float64
+	settledRSS         float64 // -settle after the chats finished
 	stats              botStats
 	redisBytesPerDraft float64
 }
@@ -80,7 +84,11 @@ func run(c config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	if os.Getenv("LOADTEST_KEEP") == "" {
+		defer os.RemoveAll(dir)
+	} else {
+		fmt.Fprintln(os.Stderr, "keeping", dir)
+	}
 	if c.bin == "" {
 		c.bin = filepath.Join(dir, "petitionbot")
 		if b, err := exec.Command("go", "build", "-o", c.bin, "github.com/petitionbot/petitionbot/cmd/petitionbot").CombinedOutput(); err != nil {
@@ -135,6 +143,9 @@ func report(out io.Writer, r result) {
 		fmt.Fprintf(out, "; Redis round trips/update %.2f; Redis CPU/update %.3f ms; handling p50 %.2f ms, p99 %.2f ms",
 			float64(r.stats.RedisRoundTrips)/float64(r.stats.Updates), per(float64(r.redisCPU.Microseconds()))/1000,
 			r.stats.HandleP50Ms, r.stats.HandleP99Ms)
+	}
+	if r.settledRSS > 0 {
+		fmt.Fprintf(out, "; RSS %.0f MB after the settle time", r.settledRSS)
 	}
 	if r.redisBytesPerDraft > 0 {
 		fmt.Fprintf(out, "; Redis %.0f B per draft", r.redisBytesPerDraft)

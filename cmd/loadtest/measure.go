@@ -80,6 +80,10 @@ func measure(c config, dir string, rdb *redis.Client, echo string) (result, erro
 	lat := d.Latencies()
 	r.p50, r.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
 	r.rss, r.peakRSS = ch.rssMB()
+	if c.settle > 0 {
+		time.Sleep(c.settle)
+		r.settledRSS, _ = ch.rssMB()
+	}
 	if c.stopAt > 0 && echo == "" {
 		r.redisBytesPerDraft = perDraft(rdb, prefix, len(chats))
 	}

@@ -23,12 +23,16 @@ import (
 	"github.com/petitionbot/petitionbot/store"
 )
 
+// afterStart runs once the bot is started on Telegram; main sets it to limitMemory.
+var afterStart = func(*slog.Logger) {}
+
 // errUsage marks a bad command line or configuration: exit status 2.
 var errUsage = errors.New("usage")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	afterStart = limitMemory
 	// go-redis prints its own lines (reconnects during an outage) to stderr unstructured:
 	// route them into the log. It is process-wide, so it is set here, not in run.
 	redis.SetLogger(store.RedisLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))))
@@ -163,6 +167,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	tg.SetTimers(bot.Timers{Jobs: db, Fire: db.FirePacer(cfg.FollowupRate, bot.SlotTolerance), Send: db.Pacer(cfg.FollowupRate, bot.SlotTolerance), Digest: engine.DigestJob})
 	log.Info("petitionbot started on Telegram", "staff_chat", cfg.StaffChatID)
+	afterStart(log)
 	go eraseLoop(ctx, db, cfg.Retention, eraseEvery, log)
 	go func() {
 		<-ctx.Done()
