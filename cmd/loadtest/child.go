@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -93,6 +94,9 @@ func (c *child) botStats() (botStats, error) {
 		return s, nil
 	}
 	b, err := os.ReadFile(c.stats)
+	if errors.Is(err, os.ErrNotExist) {
+		return s, nil // a binary older than PETITIONBOT_STATS_FILE: no figures of its own
+	}
 	if err != nil {
 		return s, err
 	}
