@@ -20,7 +20,8 @@ type dispatcher[K comparable] struct {
 	queues  map[K][]func() // keys with work, waiting or running
 	ready   []K            // keys with work and no worker, in turn
 	workers int
-	idle    int
+	idle    int            // workers waiting for work
+	wakes   int            // wake-ups sent and not yet taken: never more than idle
 	signal  chan struct{}  // wakes an idle worker
 	wg      sync.WaitGroup // counts keys with work
 }
@@ -43,9 +44,15 @@ func (d *dispatcher[K]) do(key K, job func()) {
 	}
 	d.wg.Add(1)
 	d.ready = append(d.ready, key)
-	wake := d.idle > 0 // an idle worker takes it; else a new one, or a busy one in turn
+	// An idle worker no wake-up is on its way to takes it; else a new one, or a busy one
+	// in turn. Counting the wake-ups in flight keeps a burst of keys from all waking the
+	// same few idle workers while the rest wait behind long jobs.
+	wake := d.idle > d.wakes
 	spawn := !wake && (d.max == 0 || d.workers < d.max)
-	if spawn {
+	switch {
+	case wake:
+		d.wakes++
+	case spawn:
 		d.workers++
 	}
 	d.mu.Unlock()
@@ -53,10 +60,7 @@ func (d *dispatcher[K]) do(key K, job func()) {
 	case spawn:
 		go d.worker()
 	case wake:
-		select {
-		case d.signal <- struct{}{}:
-		default: // enough wake-ups are pending already
-		}
+		d.signal <- struct{}{} // never blocks for long: an idle worker takes each one
 	}
 }
 
@@ -69,21 +73,38 @@ func (d *dispatcher[K]) worker() {
 			d.step(key)
 			continue
 		}
+		if !d.await(idle) {
+			return
+		}
+	}
+}
+
+// await waits, counted as idle, for a wake-up; after workerIdle without one the worker
+// exits (false), unless a wake-up is on its way to it or work waits.
+func (d *dispatcher[K]) await(idle *time.Timer) bool {
+	for {
 		idle.Reset(workerIdle)
 		select {
 		case <-d.signal:
 			d.mu.Lock()
 			d.idle--
+			d.wakes--
 			d.mu.Unlock()
+			return true
 		case <-idle.C:
 			d.mu.Lock()
-			d.idle--
-			if len(d.ready) == 0 {
+			free := d.idle > d.wakes // not every idle worker has a wake-up coming
+			if free {
+				d.idle--
+			}
+			exit := free && len(d.ready) == 0
+			if exit {
 				d.workers--
-				d.mu.Unlock()
-				return
 			}
 			d.mu.Unlock()
+			if free {
+				return !exit
+			}
 		}
 	}
 }
