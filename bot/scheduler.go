@@ -148,12 +148,31 @@ func (t *Telegram) fire(ctx context.Context, j dialogs.Job, at time.Time) {
 		}
 		return
 	}
+	batches := res.Batches
 	if d := time.Until(at); d > 0 {
-		sleep(ctx, d) // the claim on the deliveries outlasts the horizon
+		batches = t.holdFor(ctx, batches, d)
 	}
-	for _, b := range res.Batches {
+	for _, b := range batches {
 		t.queue(ctx, b)
 	}
+}
+
+// holdFor waits d with batches claimed, renewing their claims (a lease may be shorter
+// than the wait), and returns those still held: one whose claim was lost meanwhile is
+// another sender's now, and is left to it.
+func (t *Telegram) holdFor(ctx context.Context, batches []dialogs.Batch, d time.Duration) []dialogs.Batch {
+	stops := make([]func() bool, len(batches))
+	for i, b := range batches {
+		_, stops[i] = t.keepClaim(ctx, b)
+	}
+	sleep(ctx, d)
+	var held []dialogs.Batch
+	for i, stop := range stops {
+		if !stop() {
+			held = append(held, batches[i])
+		}
+	}
+	return held
 }
 
 // Sending in a slot.

@@ -182,11 +182,12 @@ func (t *Telegram) sendItems(ctx context.Context, b dialogs.Batch) dialogs.Sent 
 	return s
 }
 
-// markProactive records that proactive item i of b is about to be sent, so that a sender
-// taking over after a crash does not send it again, then waits for its slot. ok false: it was already in flight
-// when its sender stopped; it is skipped (and logged), never resent automatically. stop
-// non-nil: end the batch there (the item must first become the head of the stored queue,
-// or recording failed).
+// markProactive waits for item i of b's slot, then records that it is about to be sent,
+// so that a sender taking over after a crash does not send it again: the record is made
+// only when the message leaves, so that a crash while waiting loses nothing. ok false:
+// it was already in flight when its sender stopped; it is skipped (and logged), never
+// resent automatically. stop non-nil: end the batch there (the item must first become the
+// head of the stored queue, or the claim was lost, or recording failed).
 func (t *Telegram) markProactive(ctx context.Context, b dialogs.Batch, i int, it dialogs.Pending) (ok bool, stop *dialogs.Sent) {
 	switch {
 	case it.InFlight:
@@ -196,18 +197,18 @@ func (t *Telegram) markProactive(ctx context.Context, b dialogs.Batch, i int, it
 	case i > 0:
 		return false, &dialogs.Sent{N: i}
 	}
-	if err := t.out.Mark(ctx, b, it.ID, true); err != nil {
-		t.log.Warn("recording a timed message before sending it failed; will retry", "to", it.To.String(), "err", err)
-		return false, &dialogs.Sent{N: i, RetryIn: (5 * time.Second).Milliseconds()}
-	}
 	if err := t.waitSlot(ctx, it.To.Chat); err != nil {
 		if ctx.Err() == nil {
 			t.log.Warn("reserving a slot for a timed message failed; will retry", "to", it.To.String(), "err", err)
 		}
-		if err := t.out.Mark(context.WithoutCancel(ctx), b, it.ID, false); err != nil {
-			t.log.Warn("clearing the record of a timed message being sent failed; it will not be retried", "to", it.To.String(), "err", err)
-		}
 		return false, &dialogs.Sent{N: i, RetryIn: time.Second.Milliseconds()}
+	}
+	switch err := t.out.Mark(ctx, b, it.ID, true); {
+	case errors.Is(err, dialogs.ErrLeaseLost):
+		return false, &dialogs.Sent{N: i} // another sender has it (or sent it): Done finds out
+	case err != nil:
+		t.log.Warn("recording a timed message before sending it failed; will retry", "to", it.To.String(), "err", err)
+		return false, &dialogs.Sent{N: i, RetryIn: (5 * time.Second).Milliseconds()}
 	}
 	return true, nil
 }

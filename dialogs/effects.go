@@ -128,10 +128,13 @@ type Outbox interface {
 	Done(ctx context.Context, b Batch, s Sent) (next Batch, more bool, err error)
 	// Progress records that parts of a long message were sent.
 	Progress(ctx context.Context, b Batch, deliveryID string, parts int) error
-	// Renew extends the claim; ErrLeaseLost when it was taken over.
+	// Renew extends the claim; ErrLeaseLost when it was taken over, or when it expired and
+	// b's first delivery is no longer waiting (another sender took over, sent it and let
+	// go): b is stale and must not be sent.
 	Renew(ctx context.Context, b Batch) error
 	// Mark records (on) or clears that the head delivery of b is being sent: a sender that
 	// takes the recipient over after a crash finds it InFlight and must not send it again.
+	// It renews the claim, and fails as Renew does.
 	Mark(ctx context.Context, b Batch, deliveryID string, on bool) error
 }
 

@@ -153,12 +153,16 @@ func (db *DB) Done(ctx context.Context, b dialogs.Batch, s dialogs.Sent) (dialog
 	return dialogs.Batch{To: b.To, Lease: b.Lease, Items: items}, true, nil
 }
 
-// leaseScript extends a claim (and records parts sent) unless another sender holds it; an
-// expired claim nobody took is taken again. KEYS: lease, ready, parts. ARGV: token, lease
-// ms, due, recipient, parts ("" to keep).
+// leaseScript extends a claim (and records parts sent) unless another sender holds it. An
+// expired claim nobody took is taken again only while the queue still starts with the
+// batch's first delivery: a sender that woke after another took over, sent and
+// acknowledged that delivery (and let the claim go) must not send it again. KEYS: lease,
+// ready, parts, queue. ARGV: token, lease ms, due, recipient, parts ("" to keep), the
+// batch's first raw delivery ("" for none).
 var leaseScript = redis.NewScript(`
 local holder = redis.call('GET', KEYS[1])
 if holder and holder ~= ARGV[1] then return -1 end
+if not holder and ARGV[6] ~= '' and redis.call('LINDEX', KEYS[4], 0) ~= ARGV[6] then return -1 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 if ARGV[5] ~= '' then redis.call('SET', KEYS[3], ARGV[5]) end
@@ -168,8 +172,12 @@ return 1
 func (db *DB) lease(ctx context.Context, b dialogs.Batch, parts string) error {
 	name := b.To.String()
 	now := db.opt.Now()
-	n, err := leaseScript.Run(ctx, db.rdb, []string{db.keys.lease(name), db.keys.ready(), db.keys.parts(name)},
-		b.Lease, db.opt.Lease.Milliseconds(), now.Add(db.opt.Lease).UnixMilli(), name, parts).Int()
+	head := ""
+	if len(b.Items) > 0 {
+		head = b.Items[0].Raw
+	}
+	n, err := leaseScript.Run(ctx, db.rdb, []string{db.keys.lease(name), db.keys.ready(), db.keys.parts(name), db.keys.queue(name)},
+		b.Lease, db.opt.Lease.Milliseconds(), now.Add(db.opt.Lease).UnixMilli(), name, parts, head).Int()
 	if err != nil {
 		return err
 	}

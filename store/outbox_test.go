@@ -136,6 +136,38 @@ func TestExpiredClaimTakenAgain(t *testing.T) {
 	}
 }
 
+// TestStaleBatchRefused: a sender whose claim expired while it waited, and whose deliveries
+// another sender took over, sent and acknowledged meanwhile, can neither renew nor mark
+// its stale batch, so it cannot send them again, even though nobody holds the recipient
+// any more; a newer delivery is then claimed afresh.
+func TestStaleBatchRefused(t *testing.T) {
+	ctx := context.Background()
+	rdb := dbClient(t)
+	c := newClock()
+	opt := store.Options{Prefix: rdb.prefix, Lease: 300 * time.Millisecond, Now: c.now}
+	a, b := store.New(rdb.c, opt), store.New(rdb.c, opt)
+	stale := commit(t, a, 9, "u1", dialogs.Effects{Deliveries: []dialogs.Delivery{to(9, "u1/0", "a")}})
+	time.Sleep(400 * time.Millisecond) // a's lease expires in Redis' own clock
+	c.advance(time.Second)
+	got, _, err := b.Claim(ctx, 10)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("take-over: %v %v", got, err)
+	}
+	if _, more, err := b.Done(ctx, got[0], dialogs.Sent{N: 1}); err != nil || more {
+		t.Fatalf("the new holder's ack: %v %v", more, err)
+	}
+	if err := a.Mark(ctx, stale[0], "u1/0", true); !errors.Is(err, dialogs.ErrLeaseLost) {
+		t.Fatalf("marking a delivery sent by another sender: %v, want ErrLeaseLost", err)
+	}
+	if err := a.Renew(ctx, stale[0]); !errors.Is(err, dialogs.ErrLeaseLost) {
+		t.Fatalf("renewing a stale batch: %v, want ErrLeaseLost", err)
+	}
+	next := commit(t, a, 9, "u2", dialogs.Effects{Deliveries: []dialogs.Delivery{to(9, "u2/0", "b")}})
+	if len(next) != 1 || !cmp.Equal(ids(next[0]), []string{"u2/0"}) {
+		t.Fatalf("after the stale batch: %v", next)
+	}
+}
+
 // TestRetryLater: a batch released after a failure waits RetryIn before a sweeper may
 // claim it, with the parts of a long message already sent remembered.
 func TestRetryLater(t *testing.T) {
