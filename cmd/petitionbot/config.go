@@ -44,6 +44,7 @@ type config struct {
 
 	OutboxLease time.Duration // a sender's claim on deliveries; 0: the store's default
 	OutboxSweep time.Duration // the longest wait between looks for undelivered messages; 0: the default
+	JobLease    time.Duration // a scheduler's claim on a due job; 0: the store's default
 }
 
 var casePrefixRE = regexp.MustCompile(`^[A-Z]{1,10}$`)
@@ -122,7 +123,7 @@ func parseConfig(getenv func(string) string) (config, []string) {
 	for _, d := range []struct {
 		name string
 		dst  *time.Duration
-	}{{"OUTBOX_LEASE", &c.OutboxLease}, {"OUTBOX_SWEEP", &c.OutboxSweep}} {
+	}{{"OUTBOX_LEASE", &c.OutboxLease}, {"OUTBOX_SWEEP", &c.OutboxSweep}, {"JOB_LEASE", &c.JobLease}} {
 		if v := get(d.name, ""); v != "" {
 			dur, err := time.ParseDuration(v)
 			if err != nil || dur < 50*time.Millisecond || dur > time.Hour {

@@ -47,6 +47,7 @@ func TestConfigProblems(t *testing.T) {
 		{"bad ttl unit", map[string]string{"DRAFT_TTL": "7 days"}, "DRAFT_TTL must be"},
 		{"bad zone", map[string]string{"BOT_TIMEZONE": "Mars/Base"}, "BOT_TIMEZONE must be"},
 		{"bad rate", map[string]string{"TELEGRAM_CHAT_RATE": "-1"}, "TELEGRAM_CHAT_RATE must be"},
+		{"short job lease", map[string]string{"JOB_LEASE": "10ms"}, "JOB_LEASE must be a duration from 50ms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

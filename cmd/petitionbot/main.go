@@ -108,7 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return errUsage
 	}
 	db := store.New(rdb, store.Options{Prefix: cfg.RedisPrefix, SessionTTL: cfg.DraftTTL, CasePrefix: cfg.CasePrefix,
-		Keys: keys, Retention: cfg.Retention, Lease: cfg.OutboxLease})
+		Keys: keys, Retention: cfg.Retention, Lease: cfg.OutboxLease, JobLease: cfg.JobLease})
 	kb, ix, err := openKnowledge(kc, db)
 	if err != nil {
 		return err
