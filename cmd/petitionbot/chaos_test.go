@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/petitionbot/petitionbot/bot/fakeapi"
+	"github.com/petitionbot/petitionbot/dialogs"
+	"github.com/petitionbot/petitionbot/store"
 )
 
 // chaosKills is how many times TestKill9DuringTraffic kills the bot: CHAOS_KILLS, or 50.
@@ -30,30 +32,42 @@ type actor func(ctx context.Context) error
 
 // TestKill9DuringTraffic kills the real program with SIGKILL at random moments — at
 // least 50 times (CHAOS_KILLS for more) — and restarts it, while six petitioners at a time
-// apply (as each finishes, a new one starts) and a staff user accepts every case from its
-// card. Short leases and sweeps (OUTBOX_LEASE, OUTBOX_SWEEP) let a restarted process take
+// apply (as each finishes, a new one starts), a staff user accepts every case from its
+// card, three others close the accepted cases as settled, and the check-ins of the closed
+// cases fall due (chaos_checkins_test.go: a second and three seconds after closing). Short
+// leases and sweeps (OUTBOX_LEASE, OUTBOX_SWEEP, JOB_LEASE) let a restarted process take
 // over quickly. Afterwards:
 //   - every petitioner got a receipt, and has exactly one case: none lost, none twice;
 //   - every case has its card in the staff group (a second card only when a kill fell
 //     between Telegram accepting it and the bot recording it: counted, at most one per kill),
-//     and was accepted, and its petitioner told so;
+//     and was accepted and closed, and its petitioner told both;
+//   - every check-in went out once, was answered or reminded once and recorded as
+//     unanswered; none arrived twice, and one missing is explained by the log (killed while
+//     sending it: never sent again);
 //   - every draft went on at its last confirmed step, and every petitioner's replies came in
 //     order (a message sent again after a kill is counted, not an error);
 //   - no process panicked.
 //
 // The figures go to the log (and docs/reliability.md).
-//
-// Check-ins (issue #7) are not built yet: once they land, add an actor here that makes
-// check-ins fall due during the kills (short intervals through their configuration) and
-// checks that each is delivered once (a re-send within the window counted).
 func TestKill9DuringTraffic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test")
 	}
 	bin := buildBinary(t)
 	fake, rdb, prefix := newFake(t, "supergroup")
-	getenv := env(fake, prefix, "STAFF_USER_IDS", strconv.FormatInt(staffUser, 10), "OUTBOX_LEASE", "500ms", "OUTBOX_SWEEP", "200ms")
+	staffIDs := []string{strconv.FormatInt(staffUser, 10)}
+	for _, id := range closers {
+		fake.AddChat(id, "private")
+		staffIDs = append(staffIDs, strconv.FormatInt(id, 10))
+	}
+	getenv := env(fake, prefix, append([]string{"STAFF_USER_IDS", strings.Join(staffIDs, ","),
+		"OUTBOX_LEASE", "500ms", "OUTBOX_SWEEP", "200ms"}, chaosFollowupEnv...)...)
+	db := testStore(t, rdb, prefix)
 	logDir := t.TempDir()
+	if d := os.Getenv("CHAOS_LOGS"); d != "" { // keep the logs of every run there
+		logDir = d
+		os.MkdirAll(d, 0o755)
+	}
 	kills, want := 0, chaosKills()
 	proc := startLogged(t, bin, getenv, filepath.Join(logDir, "run-0.log"))
 
@@ -67,7 +81,20 @@ func TestKill9DuringTraffic(t *testing.T) {
 		failures  []string
 		nextID    = petitioner + 1000
 		trafficOn = true
+		todo      = make([]chan string, len(closers)) // the cases each closer is to close
 	)
+	for i := range todo {
+		todo[i] = make(chan string, 10000)
+	}
+	closedCases := func() map[int64]string { // the petitioners whose case is handed to a closer
+		mu.Lock()
+		defer mu.Unlock()
+		out := map[int64]string{}
+		for _, s := range finished {
+			out[s.id] = s.Number
+		}
+		return out
+	}
 	petitioners := func(ctx context.Context) error {
 		for {
 			mu.Lock()
@@ -87,6 +114,7 @@ func TestKill9DuringTraffic(t *testing.T) {
 			}
 			mu.Lock()
 			finished = append(finished, s)
+			todo[len(finished)%len(todo)] <- s.Number
 			mu.Unlock()
 		}
 	}
@@ -106,8 +134,16 @@ func TestKill9DuringTraffic(t *testing.T) {
 	}
 	staffCtx, stopStaff := context.WithCancel(context.Background())
 	staffDone := make(chan struct{})
-	var staffPresses int
+	var staffPresses, answers int
 	go func() { defer close(staffDone); staffPresses = staffSim(staffCtx, fake) }()
+	answersDone := make(chan struct{})
+	go func() { defer close(answersDone); answers = answerer(staffCtx, fake, closedCases) }()
+	closing := make([]*closer, len(closers))
+	closeErrs := make(chan error, len(closers))
+	for i, id := range closers {
+		closing[i] = &closer{fake: fake, db: db, user: id}
+		go func() { closeErrs <- closing[i].run(staffCtx, todo[i]) }()
+	}
 
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	start := time.Now()
@@ -144,6 +180,8 @@ func TestKill9DuringTraffic(t *testing.T) {
 		}(killed)
 	}
 	elapsed := time.Since(start)
+	killsEnd := time.Now()
+	checkinsDuringKills, closedDuringKills := checkinsSoFar(fake, closedCases()), closedSoFar(db, closedCases())
 	// The last process stays up: the petitioners under way finish, then the staff catch up.
 	mu.Lock()
 	trafficOn = false
@@ -155,16 +193,43 @@ func TestKill9DuringTraffic(t *testing.T) {
 	if !fake.WaitFor(func() bool { return allAccepted(t, fake, finished) }, 4*wait) {
 		t.Errorf("not every case was accepted and its petitioner told")
 	}
+	for _, c := range todo {
+		close(c)
+	}
+	for range closers {
+		if err := <-closeErrs; err != nil {
+			t.Error(err)
+		}
+	}
+	cases := closedCases()
+	if !fake.WaitFor(func() bool { return checkinsSettled(db, cases) }, 4*wait) {
+		t.Errorf("not every check-in was answered or recorded as unanswered")
+	}
+	// An unanswered check-in is recorded so before its paced reminder may have left: wait
+	// for the messages still queued.
+	var ciProblems []string
+	var ci checkinCount
+	fake.WaitFor(func() bool {
+		ciProblems, ci = checkCheckins(t, fake, db, cases, readLogs(logDir))
+		return len(ciProblems) == 0
+	}, 4*wait)
+	for _, p := range ciProblems {
+		t.Error(p)
+	}
 	stopStaff()
 	<-staffDone
+	<-answersDone
 
-	cases, dupCards, resent, repeated := 0, 0, 0, 0
+	total, dupCards, resent, repeated, forms := 0, 0, 0, 0, 0
 	for _, s := range finished {
 		n := casesOf(t, rdb, prefix, s.id)
 		if n != 1 {
 			t.Errorf("petitioner %d (%s): %d cases, want 1", s.id, s.Number, n)
 		}
-		cases += n
+		if told, _, _ := strings.Cut(say(t, "notify.close", "Number", s.Number, "Outcome", ""), "结果"); containing(fake, s.id, told) == 0 {
+			t.Errorf("petitioner %d: not told that case %s was closed", s.id, s.Number)
+		}
+		total += n
 		switch c := cardsOf(fake, s.Number); {
 		case c == 0:
 			t.Errorf("case %s: no card in the staff group", s.Number)
@@ -181,11 +246,9 @@ func TestKill9DuringTraffic(t *testing.T) {
 	if dupCards > kills {
 		t.Errorf("%d duplicate cards for %d kills", dupCards, kills)
 	}
-	panics := 0
-	entries, _ := os.ReadDir(logDir)
-	for _, e := range entries {
-		b, _ := os.ReadFile(filepath.Join(logDir, e.Name()))
-		panics += strings.Count(string(b), "panic")
+	panics := strings.Count(readLogs(logDir), "panic")
+	for _, c := range closing {
+		forms += c.Forms
 	}
 	if panics > 0 {
 		t.Errorf("%d panics in the logs in %s", panics, logDir)
@@ -203,7 +266,13 @@ func TestKill9DuringTraffic(t *testing.T) {
 	t.Logf("FIGURES kill-9: restart to polling: median %v, slowest %v (%d restarts polled before the next kill)",
 		median.Round(time.Millisecond), slowest.Round(time.Millisecond), len(recoveries))
 	t.Logf("FIGURES kill-9: %d kills in %v (bot down %v in all), %d applications completed, %d cases, %d staff presses, %d duplicate cards, %d messages re-sent to petitioners, %d answers to a repeated input",
-		kills, elapsed.Round(time.Second), downtime.Round(time.Millisecond), len(finished), cases, staffPresses, dupCards, resent, repeated)
+		kills, elapsed.Round(time.Second), downtime.Round(time.Millisecond), len(finished), total, staffPresses, dupCards, resent, repeated)
+	due, fired := checkinsBefore(db, cases, killsEnd)
+	t.Logf("FIGURES kill-9 check-ins: %d cases closed (%d close forms begun); during the kills %d cases closed, %d check-ins fell due, %d fired, %d check-ins and reminders arrived; in all %d check-ins, %d reminders, %d answered (%d presses), %d missing (each explained by the log), %d duplicates",
+		len(cases), forms, closedDuringKills, due, fired, checkinsDuringKills, ci.Asked, ci.Reminded, ci.Answered, answers, ci.Lost, ci.Duplicates)
+	if due == 0 || fired == 0 {
+		t.Errorf("no check-in fell due (%d) or fired (%d) during the kills", due, fired)
+	}
 }
 
 // cardsOf counts the staff group's messages that are the card of case number.
@@ -215,6 +284,78 @@ func cardsOf(fake *fakeapi.Server, number string) int {
 		}
 	}
 	return n
+}
+
+// readLogs returns the logs of every run, one after the other.
+func readLogs(dir string) string {
+	var logs strings.Builder
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		logs.Write(b)
+	}
+	return logs.String()
+}
+
+// checkinsSoFar counts the check-ins and reminders that have arrived in the chats of
+// cases.
+func checkinsSoFar(fake *fakeapi.Server, cases map[int64]string) int {
+	n := 0
+	for id, number := range cases {
+		for _, m := range fake.Sent(id) {
+			if hasButton(m, "v:"+number+":1:f") || hasButton(m, "v:"+number+":2:f") {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// closedSoFar counts the cases closed.
+func closedSoFar(db *store.DB, cases map[int64]string) int {
+	n := 0
+	for _, number := range cases {
+		if c, err := db.Get(context.Background(), number); err == nil && c.Status == dialogs.StatusClosed {
+			n++
+		}
+	}
+	return n
+}
+
+// checkinsBefore counts the check-ins of cases that fell due before t, and those that
+// fired (went to the outbox) before t.
+func checkinsBefore(db *store.DB, cases map[int64]string, t time.Time) (due, fired int) {
+	for _, number := range cases {
+		c, err := db.Get(context.Background(), number)
+		if err != nil {
+			continue
+		}
+		for _, ci := range c.Checkins {
+			if ci.Due.Before(t) {
+				due++
+			}
+			if !ci.Sent.IsZero() && ci.Sent.Before(t) {
+				fired++
+			}
+		}
+	}
+	return due, fired
+}
+
+// checkinsSettled reports whether every check-in of cases has its result.
+func checkinsSettled(db *store.DB, cases map[int64]string) bool {
+	for _, number := range cases {
+		c, err := db.Get(context.Background(), number)
+		if err != nil || len(c.Checkins) == 0 {
+			return false
+		}
+		for _, ci := range c.Checkins {
+			if ci.Result == "" {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // allAccepted reports whether every finished petitioner's case was accepted and they were

@@ -46,7 +46,7 @@ func startLogged(t *testing.T, bin string, getenv func(string) string, logPath s
 	cmd.Env = os.Environ()
 	for _, k := range []string{"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_ENDPOINT", "STAFF_CHAT_ID", "REDIS_URL", "REDIS_PREFIX", "DATA_KEY",
 		"PROCURATORATE_NAME", "TELEGRAM_CHAT_RATE", "TELEGRAM_GROUP_RATE", "TELEGRAM_GLOBAL_RATE", "STAFF_USER_IDS",
-		"OUTBOX_LEASE", "OUTBOX_SWEEP"} {
+		"OUTBOX_LEASE", "OUTBOX_SWEEP", "JOB_LEASE", "FOLLOWUP_OFFSETS", "FOLLOWUP_HOURS", "FOLLOWUP_REMINDER", "STAFF_DIGEST_AT"} {
 		cmd.Env = append(cmd.Env, k+"="+getenv(k))
 	}
 	if err := cmd.Start(); err != nil {
