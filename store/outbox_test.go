@@ -67,15 +67,21 @@ func TestOneSenderPerRecipient(t *testing.T) {
 	}
 }
 
+// twoSenders returns two processes' stores on one key space, with a 300 ms lease and a
+// clock of their own.
+func twoSenders(t *testing.T) (a, b *store.DB, c *clock) {
+	rdb := dbClient(t)
+	c = newClock()
+	opt := store.Options{Prefix: rdb.prefix, Lease: 300 * time.Millisecond, Now: c.now}
+	return store.New(rdb.c, opt), store.New(rdb.c, opt), c
+}
+
 // TestCrashedSenderTakenOver: a claim that is neither renewed nor acknowledged expires;
 // a sweeper takes it over with everything still waiting, and the old holder can no
 // longer acknowledge or renew.
 func TestCrashedSenderTakenOver(t *testing.T) {
 	ctx := context.Background()
-	rdb := dbClient(t)
-	c := newClock()
-	opt := store.Options{Prefix: rdb.prefix, Lease: 300 * time.Millisecond, Now: c.now}
-	a, b := store.New(rdb.c, opt), store.New(rdb.c, opt)
+	a, b, c := twoSenders(t)
 	held := commit(t, a, 9, "u1", dialogs.Effects{Deliveries: []dialogs.Delivery{to(9, "u1/0", "a"), to(9, "u1/1", "b")}})
 	commit(t, a, 9, "u2", dialogs.Effects{Deliveries: []dialogs.Delivery{to(9, "u2/0", "c")}})
 	if got, _, _ := b.Claim(ctx, 10); len(got) != 0 {
@@ -104,10 +110,7 @@ func TestCrashedSenderTakenOver(t *testing.T) {
 // old holder is refused.
 func TestExpiredClaimTakenAgain(t *testing.T) {
 	ctx := context.Background()
-	rdb := dbClient(t)
-	c := newClock()
-	opt := store.Options{Prefix: rdb.prefix, Lease: 300 * time.Millisecond, Now: c.now}
-	a, b := store.New(rdb.c, opt), store.New(rdb.c, opt)
+	a, b, c := twoSenders(t)
 	held := commit(t, a, 9, "u1", dialogs.Effects{Deliveries: []dialogs.Delivery{to(9, "u1/0", "a"), to(9, "u1/1", "b"), to(9, "u1/2", "c")}})
 	expire := func() {
 		t.Helper()
@@ -142,10 +145,7 @@ func TestExpiredClaimTakenAgain(t *testing.T) {
 // any more; a newer delivery is then claimed afresh.
 func TestStaleBatchRefused(t *testing.T) {
 	ctx := context.Background()
-	rdb := dbClient(t)
-	c := newClock()
-	opt := store.Options{Prefix: rdb.prefix, Lease: 300 * time.Millisecond, Now: c.now}
-	a, b := store.New(rdb.c, opt), store.New(rdb.c, opt)
+	a, b, c := twoSenders(t)
 	stale := commit(t, a, 9, "u1", dialogs.Effects{Deliveries: []dialogs.Delivery{to(9, "u1/0", "a")}})
 	time.Sleep(400 * time.Millisecond) // a's lease expires in Redis' own clock
 	c.advance(time.Second)
