@@ -8,8 +8,9 @@ import (
 
 // The check-in conversation: the question with four buttons ("v:<case>:<n>:<answer>"),
 // then an optional comment (text or a photo) that goes to the case's staff. "Partly" and
-// "not at all" alert the case's staff at once with the card; "please stop" ends the
-// check-ins of the case.
+// "not at all" alert the case's staff at once with the card, as do no answer after the
+// reminder and a petitioner who blocked the bot; "please stop" ends the check-ins of the
+// case.
 
 // checkinAnswers maps the answer codes of the buttons to results.
 var checkinAnswers = map[string]CheckinResult{"f": CheckinFully, "p": CheckinPartly, "n": CheckinNotAtAll, "s": CheckinStopped}
@@ -78,10 +79,7 @@ func (e *Engine) checkinButton(ctx context.Context, r *replies, s *Session, in I
 	thanks := "checkin.thanks_fully"
 	if res != CheckinFully {
 		thanks = "checkin.thanks_problem"
-		msg := Card(nc, e.cfg.StaffLang, e.cfg.Location, e.now())
-		msg.Parts = append([]Text{T("checkin.alert", "Number", nc.Number, "N", strconv.Itoa(n)).Ref("Answer", "checkin.result."+string(res))}, msg.Parts...)
-		msg.Buttons = cardButtons(nc)
-		r.send(Delivery{To: e.staffOf(nc), Msg: msg})
+		e.alertCheckin(r, nc, n, res)
 	}
 	s.Checkin = nc.Number + ":" + strconv.Itoa(n)
 	r.ask([]Text{T(thanks), T("checkin.comment_prompt")}, [][]Button{row(btn("checkin.no_comment", "v:"+nc.Number+":"+strconv.Itoa(n)+":done"))})
@@ -117,6 +115,27 @@ func (e *Engine) undeliverable(ctx context.Context, r *replies, in Input) error 
 		return ignoreNotFound(err)
 	}
 	a := Act{Action: ActCheckin, Role: RoleSystem, At: e.now(), Ref: in.UpdateID, Checkin: &CheckinStep{N: n, Result: CheckinUnreachable}}
-	_, err = e.recordStep(r, c, a)
+	nc, err := e.recordStep(r, c, a)
+	if err == nil {
+		e.alertCheckin(r, nc, n, CheckinUnreachable)
+	}
 	return ignoreRefusal(err)
+}
+
+// alertCheckin tells whoever handles case c what became of its check-in n when it needs
+// them: answered "partly" or "not at all", unanswered after the reminder, or the
+// petitioner unreachable. The card comes with it, and its buttons (reopen the case,
+// record a visit in person).
+func (e *Engine) alertCheckin(r *replies, c Case, n int, res CheckinResult) {
+	key := "checkin.alert"
+	switch res {
+	case CheckinNoResponse:
+		key = "checkin.alert_silent"
+	case CheckinUnreachable:
+		key = "checkin.alert_unreachable"
+	}
+	msg := Card(c, e.cfg.StaffLang, e.cfg.Location, e.now())
+	msg.Parts = append([]Text{T(key, "Number", c.Number, "N", strconv.Itoa(n)).Ref("Answer", "checkin.result."+string(res))}, msg.Parts...)
+	msg.Buttons = cardButtons(c)
+	r.send(Delivery{To: e.staffOf(c), Msg: msg})
 }

@@ -98,8 +98,8 @@ func (h *harness) closedCase(t *testing.T, chat int64, closeAt time.Time) dialog
 const petitioner = int64(7001)
 
 // TestCheckinAcrossTheNight: a check-in that would fall due at night is planned for the
-// next morning; it is reminded once after FOLLOWUP_REMINDER, then recorded as no response;
-// firing a job a second time has no effect.
+// next morning; it is reminded once after FOLLOWUP_REMINDER, then recorded as no response
+// and the case's staff told; firing a job a second time has no effect.
 func TestCheckinAcrossTheNight(t *testing.T) {
 	h := newHarnessFollowup(t, false, dialogs.Followup{Offsets: []time.Duration{time.Hour}, Reminder: 48 * time.Hour})
 	c := h.closedCase(t, petitioner, at(t, "2026-11-27 19:30"))
@@ -129,8 +129,8 @@ func TestCheckinAcrossTheNight(t *testing.T) {
 	if !lapse.Due.Equal(at(t, "2026-12-02 09:00")) || lapse.Chat != 0 {
 		t.Fatalf("no-response job %+v", lapse)
 	}
-	if got := h.fireJob(t, lapse); len(got) != 0 {
-		t.Fatalf("recording no response delivered %q", got)
+	if got := h.fireJob(t, lapse); !slices.Equal(got, []string{"staff checkin.alert_silent"}) {
+		t.Fatalf("recording no response delivered %q, want the staff told", got)
 	}
 	if got := h.caseOf(t, c.Number).Checkins[0].Result; got != dialogs.CheckinNoResponse {
 		t.Fatalf("result %q, want no_response", got)
@@ -215,8 +215,8 @@ func TestOptOutCancels(t *testing.T) {
 }
 
 // TestUnreachableCheckin: Telegram refusing a check-in for good (reported as
-// KindUndeliverable) records it unreachable and cancels its reminder; reported twice, it
-// changes nothing more.
+// KindUndeliverable) records it unreachable, tells the case's staff and cancels its
+// reminder; reported twice, it changes nothing more.
 func TestUnreachableCheckin(t *testing.T) {
 	h := newHarnessFollowup(t, false, dialogs.Followup{})
 	c := h.closedCase(t, petitioner, at(t, "2026-11-27 10:00"))
@@ -224,11 +224,18 @@ func TestUnreachableCheckin(t *testing.T) {
 	if _, ok := h.jobs(t)[c.Number+"/cr/1"]; !ok {
 		t.Fatal("no reminder planned")
 	}
-	for i := range 2 {
+	for i, want := range []string{"staff", ""} {
 		res, err := h.svc.Process(context.Background(), "undeliverable:"+strconv.Itoa(i), dialogs.Input{Kind: dialogs.KindUndeliverable,
 			ChatID: petitioner, Data: "ci:" + c.Number + ":1"})
-		if err != nil || len(res.Batches) != 0 {
-			t.Fatalf("report %d: %v %v", i, res.Batches, err)
+		got := ""
+		for _, b := range res.Batches {
+			got += b.To.String()
+			if b.Items[0].Msg.Parts[0].Key != "checkin.alert_unreachable" {
+				t.Fatalf("report %d told the staff %q", i, b.Items[0].Msg.Parts[0].Key)
+			}
+		}
+		if err != nil || got != want {
+			t.Fatalf("report %d: delivered to %q, want %q (%v)", i, got, want, err)
 		}
 	}
 	if got := h.caseOf(t, c.Number).Checkins[0].Result; got != dialogs.CheckinUnreachable {

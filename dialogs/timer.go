@@ -43,7 +43,10 @@ func (e *Engine) timer(ctx context.Context, r *replies, in Input) error {
 	case JobCheckin, JobCheckinReminder:
 		return e.sendCheckin(r, c, j)
 	case JobCheckinLapse:
-		_, err := e.recordStep(r, c, e.systemAct(j, ActCheckin, &CheckinStep{N: j.N, Result: CheckinNoResponse}))
+		nc, err := e.recordStep(r, c, e.systemAct(j, ActCheckin, &CheckinStep{N: j.N, Result: CheckinNoResponse}))
+		if err == nil {
+			e.alertCheckin(r, nc, j.N, CheckinNoResponse)
+		}
 		return ignoreRefusal(err)
 	case JobHearingNotice, JobHearingReminder:
 		e.hearingJob(r, c, j)

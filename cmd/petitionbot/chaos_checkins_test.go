@@ -142,8 +142,9 @@ func answerer(ctx context.Context, fake *fakeapi.Server, cases func() map[int64]
 // checkinCount is what arrived of the check-ins of the crash test.
 type checkinCount struct {
 	Asked, Reminded, Answered int // messages asking, reminders; check-ins answered
-	Lost                      int // check-ins or reminders that never arrived, each explained by the log
-	Duplicates                int // a check-in or reminder that arrived twice (never allowed)
+	Alerts                    int // staff told of a check-in unanswered
+	Lost                      int // check-ins, reminders or alerts that never arrived, each explained by the log
+	Duplicates                int // one that arrived twice (never allowed)
 }
 
 // checkCheckins reads, for each petitioner's closed case, the check-ins in their chat and
@@ -151,12 +152,14 @@ type checkinCount struct {
 // once and then recorded as unanswered. A check-in or reminder may be missing only when
 // a process was killed while sending it (Telegram has no idempotency key, so it is never
 // sent again): the log then says "not sent again" for that chat, once for each one
-// missing. Nothing may arrive twice. It returns what is wrong, and the counts.
+// missing. An unanswered check-in is told to the staff group, once, under the same rule.
+// Nothing may arrive twice. It returns what is wrong, and the counts.
 func checkCheckins(t *testing.T, fake *fakeapi.Server, db *store.DB, cases map[int64]string, logs string) ([]string, checkinCount) {
 	t.Helper()
 	var cnt checkinCount
 	var problems []string
 	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+	alertsMissing := 0
 	for id, number := range cases {
 		c, err := db.Get(context.Background(), number)
 		if err != nil {
@@ -192,6 +195,17 @@ func checkCheckins(t *testing.T, fake *fakeapi.Server, db *store.DB, cases map[i
 			if !ci.Reminded.IsZero() {
 				missing += 1 - min(reminded, 1)
 			}
+			if ci.Result == dialogs.CheckinNoResponse { // the staff are told, once
+				alert, _, _ := strings.Cut(say(t, "checkin.alert_silent", "Number", number, "N", strconv.Itoa(ci.N)), "，已记为")
+				switch n := startingWith(fake.Sent(staffChat), alert); {
+				case n > 1:
+					bad("case %s: the staff were told %d times that check-in %d went unanswered", number, n, ci.N)
+					cnt.Duplicates += n - 1
+				case n == 0:
+					alertsMissing++
+				}
+				cnt.Alerts++
+			}
 			cnt.Asked += asked
 			cnt.Reminded += reminded
 			if ci.Result.Answered() {
@@ -203,7 +217,22 @@ func checkCheckins(t *testing.T, fake *fakeapi.Server, db *store.DB, cases map[i
 		}
 		cnt.Lost += missing
 	}
+	if explained := strings.Count(logs, "not sent again (it may or may not have arrived)\" to=staff "); alertsMissing > explained {
+		bad("%d alerts of unanswered check-ins missing in the staff group, %d explained by the log", alertsMissing, explained)
+	}
+	cnt.Lost += alertsMissing
 	return problems, cnt
+}
+
+// startingWith counts the messages whose text begins with text.
+func startingWith(ms []fakeapi.SentMessage, text string) int {
+	n := 0
+	for _, m := range ms {
+		if strings.HasPrefix(m.PlainText, text) {
+			n++
+		}
+	}
+	return n
 }
 
 // arrived counts the messages of chat that begin with text and offer the buttons of
