@@ -115,15 +115,18 @@ func (c *closer) newest(ctx context.Context, chat int64, from int, d time.Durati
 	return found, got && ctx.Err() == nil
 }
 
-// answerer is the petitioners answering check-ins: each petitioner whose id is odd
-// answers their first check-in "fully" once it arrives; the others never answer, so that
-// their check-ins are reminded and then recorded as unanswered. It returns when ctx ends,
-// with the presses made.
+// answers reports whether petitioner id answers check-in n ("fully"): petitioners whose
+// id is odd answer their first one; every other check-in goes unanswered, to be reminded
+// and then recorded as no response.
+func answers(id int64, n int) bool { return id%2 == 1 && n == 1 }
+
+// answerer is the petitioners answering check-ins (answers): each presses "fully" on
+// their first check-in once it arrives. It returns when ctx ends, with the presses made.
 func answerer(ctx context.Context, fake *fakeapi.Server, cases func() map[int64]string) int {
 	pressed := map[int64]bool{}
 	for ctx.Err() == nil {
 		for id, number := range cases() {
-			if id%2 == 0 || pressed[id] {
+			if !answers(id, 1) || pressed[id] {
 				continue
 			}
 			for _, m := range fake.Sent(id) {
@@ -176,7 +179,7 @@ func checkCheckins(t *testing.T, fake *fakeapi.Server, db *store.DB, cases map[i
 			asked := arrived(fake, id, ask, number, ci.N)
 			reminded := arrived(fake, id, remind, number, ci.N)
 			wantResult := dialogs.CheckinNoResponse
-			if id%2 == 1 && ci.N == 1 {
+			if answers(id, ci.N) {
 				wantResult = dialogs.CheckinFully
 			}
 			switch {

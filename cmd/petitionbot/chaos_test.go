@@ -134,10 +134,10 @@ func TestKill9DuringTraffic(t *testing.T) {
 	}
 	staffCtx, stopStaff := context.WithCancel(context.Background())
 	staffDone := make(chan struct{})
-	var staffPresses, answers int
+	var staffPresses, presses int
 	go func() { defer close(staffDone); staffPresses = staffSim(staffCtx, fake) }()
 	answersDone := make(chan struct{})
-	go func() { defer close(answersDone); answers = answerer(staffCtx, fake, closedCases) }()
+	go func() { defer close(answersDone); presses = answerer(staffCtx, fake, closedCases) }()
 	closing := make([]*closer, len(closers))
 	closeErrs := make(chan error, len(closers))
 	for i, id := range closers {
@@ -269,7 +269,7 @@ func TestKill9DuringTraffic(t *testing.T) {
 		kills, elapsed.Round(time.Second), downtime.Round(time.Millisecond), len(finished), total, staffPresses, dupCards, resent, repeated)
 	due, fired := checkinsBefore(db, cases, killsEnd)
 	t.Logf("FIGURES kill-9 check-ins: %d cases closed (%d close forms begun); during the kills %d cases closed, %d check-ins fell due, %d fired, %d check-ins and reminders arrived; in all %d check-ins, %d reminders, %d answered (%d presses), %d staff alerts of no answer; %d missing (each explained by the log), %d duplicates",
-		len(cases), forms, closedDuringKills, due, fired, checkinsDuringKills, ci.Asked, ci.Reminded, ci.Answered, answers, ci.Alerts, ci.Lost, ci.Duplicates)
+		len(cases), forms, closedDuringKills, due, fired, checkinsDuringKills, ci.Asked, ci.Reminded, ci.Answered, presses, ci.Alerts, ci.Lost, ci.Duplicates)
 	if due == 0 || fired == 0 {
 		t.Errorf("no check-in fell due (%d) or fired (%d) during the kills", due, fired)
 	}
@@ -312,11 +312,26 @@ func checkinsSoFar(fake *fakeapi.Server, cases map[int64]string) int {
 	return n
 }
 
+// stored reads the cases from the store; ok false if one could not be read.
+func stored(db *store.DB, cases map[int64]string) (cs []dialogs.Case, ok bool) {
+	ok = true
+	for _, number := range cases {
+		c, err := db.Get(context.Background(), number)
+		if err != nil {
+			ok = false
+			continue
+		}
+		cs = append(cs, c)
+	}
+	return cs, ok
+}
+
 // closedSoFar counts the cases closed.
 func closedSoFar(db *store.DB, cases map[int64]string) int {
 	n := 0
-	for _, number := range cases {
-		if c, err := db.Get(context.Background(), number); err == nil && c.Status == dialogs.StatusClosed {
+	cs, _ := stored(db, cases)
+	for _, c := range cs {
+		if c.Status == dialogs.StatusClosed {
 			n++
 		}
 	}
@@ -326,11 +341,8 @@ func closedSoFar(db *store.DB, cases map[int64]string) int {
 // checkinsBefore counts the check-ins of cases that fell due before t, and those that
 // fired (went to the outbox) before t.
 func checkinsBefore(db *store.DB, cases map[int64]string, t time.Time) (due, fired int) {
-	for _, number := range cases {
-		c, err := db.Get(context.Background(), number)
-		if err != nil {
-			continue
-		}
+	cs, _ := stored(db, cases)
+	for _, c := range cs {
 		for _, ci := range c.Checkins {
 			if ci.Due.Before(t) {
 				due++
@@ -345,9 +357,9 @@ func checkinsBefore(db *store.DB, cases map[int64]string, t time.Time) (due, fir
 
 // checkinsSettled reports whether every check-in of cases has its result.
 func checkinsSettled(db *store.DB, cases map[int64]string) bool {
-	for _, number := range cases {
-		c, err := db.Get(context.Background(), number)
-		if err != nil || len(c.Checkins) == 0 {
+	cs, ok := stored(db, cases)
+	for _, c := range cs {
+		if len(c.Checkins) == 0 {
 			return false
 		}
 		for _, ci := range c.Checkins {
@@ -356,7 +368,7 @@ func checkinsSettled(db *store.DB, cases map[int64]string) bool {
 			}
 		}
 	}
-	return true
+	return ok
 }
 
 // allAccepted reports whether every finished petitioner's case was accepted and they were
